@@ -1,0 +1,1 @@
+"""dealstream stages: pure rule functions and the thin Beam transforms around them."""
