@@ -14,6 +14,7 @@ the published numbers with ``python -m pipeline.extraction_eval --reference``.
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import json
 import logging
@@ -273,30 +274,56 @@ def bare_trafilatura(page: EvalPage) -> str | None:
     return trafilatura.extract(page.html, url=page.url)
 
 
-def dealstream_text(page: EvalPage) -> str | None:
-    """The article text dealstream keeps: its extractor, then its tail stripping."""
+@functools.cache
+def _dealstream_settings(strip_sidebars: bool):  # noqa: ANN202 - the lead's settings type
+    from transforms.text_extract import make_settings
+
+    return make_settings(strip_sidebars=strip_sidebars)
+
+
+def dealstream_text(page: EvalPage, strip_sidebars: bool = True) -> str | None:
+    """The article text dealstream keeps: its one-parse extractor, then its tail stripping."""
+    from transforms.decode import InputRejected
+    from transforms.records import RawDocument
     from transforms.text_extract import extract_text
 
-    from transforms.boilerplate import strip_tail
+    doc = RawDocument(
+        doc_id=page.page_id,
+        source_kind="seed_file",
+        source=page.page_id,
+        url=page.url,
+        fetched_at=None,
+        content=page.html,
+        content_type="text/html",
+    )
+    try:
+        return extract_text(doc, _dealstream_settings(strip_sidebars)).text
+    except InputRejected:
+        return None
 
-    result = extract_text(page.html, url=page.url)
-    text = getattr(result, "text", result)
-    return strip_tail(text) if text else text
+
+def dealstream_text_unstripped(page: EvalPage) -> str | None:
+    """dealstream's extractor with tail stripping off, to isolate what the stripping does."""
+    return dealstream_text(page, strip_sidebars=False)
 
 
 def compare(corpus_dir: Path, aeb_pages: Sequence[EvalPage]) -> int:
     """Print bare trafilatura next to dealstream on both sets."""
     snippet_pages = load_trafilatura_eval(corpus_dir)
-    extractors = {"bare trafilatura": bare_trafilatura, "dealstream": dealstream_text}
+    extractors = {
+        "bare trafilatura": bare_trafilatura,
+        "dealstream, no tail strip": dealstream_text_unstripped,
+        "dealstream": dealstream_text,
+    }
     for name, fn in extractors.items():
         print(
-            f"AEB (181 pages)          {name:<18} {score_aeb_pages(aeb_pages, run_extractor(aeb_pages, fn))}"
+            f"AEB (181 pages)          {name:<26} {score_aeb_pages(aeb_pages, run_extractor(aeb_pages, fn))}"
         )
     for name, fn in extractors.items():
         predicted = run_extractor(snippet_pages, fn)
         news = [p for p in snippet_pages if p.news]
-        print(f"snippets (990 pages)     {name:<18} {score_snippet_pages(snippet_pages, predicted)}")
-        print(f"snippets (338 news)      {name:<18} {score_snippet_pages(news, predicted)}")
+        print(f"snippets (990 pages)     {name:<26} {score_snippet_pages(snippet_pages, predicted)}")
+        print(f"snippets (338 news)      {name:<26} {score_snippet_pages(news, predicted)}")
     return 0
 
 
