@@ -9,7 +9,7 @@ every Parquet file's metadata.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -174,10 +174,19 @@ class ErrorRecord:
 class Skip:
     """An input that was read but deliberately not written (duplicate, filtered, not HTML)."""
 
+    run_id: str
     source: str
     reason: str
     doc_id: str | None = None
     line_number: int | None = None
+
+
+@dataclass(frozen=True)
+class DocResult:
+    """An article with the deals found in it: written together so they are deduplicated together."""
+
+    article: Article
+    investments: tuple[Investment, ...] = ()
 
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -255,11 +264,22 @@ ERROR_SCHEMA = pa.schema(
     ]
 )
 
+SKIP_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("source", pa.string()),
+        ("reason", pa.string()),
+        ("doc_id", pa.string()),
+        ("line_number", pa.int64()),
+    ]
+)
+
 # table name -> (record type, file schema, partition column kept in the path only)
 TABLES: dict[str, tuple[type, pa.Schema, str]] = {
     "articles": (Article, ARTICLE_SCHEMA, "published_date"),
     "investments": (Investment, INVESTMENT_SCHEMA, "published_date"),
     "errors": (ErrorRecord, ERROR_SCHEMA, "run_date"),
+    "skips": (Skip, SKIP_SCHEMA, "run_date"),
 }
 
 # Partition columns as readers must pin them (pyarrow infers strings, DuckDB VARCHAR when
@@ -294,6 +314,8 @@ __all__ = [
     "Investment",
     "ErrorRecord",
     "Skip",
+    "DocResult",
+    "SKIP_SCHEMA",
     "ARTICLE_SCHEMA",
     "INVESTMENT_SCHEMA",
     "ERROR_SCHEMA",
@@ -302,5 +324,89 @@ __all__ = [
     "NULL_PARTITION",
     "to_row",
     "field_names",
-    "field",
 ]
+
+
+# --- Archive backfill (WARC/ARC) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarcPointer:
+    """One archive record located by byte range, with what the scan learnt from its headers.
+
+    Cheap to shuffle: no payload. ``framing`` is "member" (offset/length are positions in the
+    file: per-record gzip or plain) or "stream" (positions in the decompressed stream of a
+    whole-file gzip). ``skip_reason`` is None for an HTTP 200 HTML response worth reading.
+    """
+
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+    framing: str
+    record_index: int
+    record_type: str
+    warc_date: datetime | None
+    url: str | None
+    http_status: int | None
+    content_type: str | None
+    skip_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class WarcScanError:
+    """Damage found while scanning an archive (a truncated record, an unreadable stretch)."""
+
+    warc_file: str
+    warc_offset: int | None
+    record_index: int
+    url: str | None
+    error_type: str
+    message: str
+
+
+@dataclass(frozen=True)
+class WarcIndexRow:
+    """One archive record that was examined: where it is and what became of it (``warc_index/``)."""
+
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+    framing: str
+    url: str | None
+    host: str | None
+    warc_date: datetime | None
+    doc_id: str | None
+    language: str | None
+    passed_prefilter: bool | None  # None when the pre-filter was not run
+    prefilter_reason: str | None
+    is_investment: bool | None  # None when the record was not fully extracted
+    outcome: str  # article | error | skipped
+    reason: str | None  # the skip reason or error type
+    run_id: str
+    indexed_at: datetime
+
+
+WARC_INDEX_SCHEMA = pa.schema(
+    [
+        ("warc_file", pa.string()),
+        ("warc_offset", pa.int64()),
+        ("warc_length", pa.int64()),
+        ("framing", pa.string()),
+        ("url", pa.string()),
+        ("host", pa.string()),
+        ("warc_date", _TS),
+        ("doc_id", pa.string()),
+        ("language", pa.string()),
+        ("passed_prefilter", pa.bool_()),
+        ("prefilter_reason", pa.string()),
+        ("is_investment", pa.bool_()),
+        ("outcome", pa.string()),
+        ("reason", pa.string()),
+        ("run_id", pa.string()),
+        ("indexed_at", _TS),
+    ]
+)
+# The side index is partitioned by the crawl's UTC date (path only), so --from/--to prune files.
+WARC_INDEX_PARTITION = "crawl_date"
+
+__all__ += ["WarcPointer", "WarcScanError", "WarcIndexRow", "WARC_INDEX_SCHEMA", "WARC_INDEX_PARTITION"]

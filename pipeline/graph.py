@@ -1,0 +1,79 @@
+"""Graph assembly: the pipeline reads like the diagram in DESIGN.md.
+
+    sources -> drop known docs -> extract text -> classify -> extract deals -> Parquet
+                                                                        \\-> errors/skips log
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+import apache_beam as beam
+
+from pipeline import __version__
+from pipeline.existing import DropKnownDocs
+from pipeline.sinks import WriteArticles, WriteRunLog
+from pipeline.sources import ReadSeeds
+from transforms.records import InputRef
+from transforms.stages import ClassifyArticles, ExtractArticles, ExtractDeals
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Validated settings of one run (built by the CLI from the options)."""
+
+    run_id: str
+    output: str
+    started_at: datetime
+    seed_refs: list[InputRef] = field(default_factory=list)
+    max_doc_bytes: int = 5 * 1024 * 1024
+    num_shards: int = 4
+    strip_sidebars: bool = True
+    pipeline_version: str = __version__
+
+    @property
+    def run_date(self) -> str:
+        return self.started_at.date().isoformat()
+
+
+class PipelineOutputs(NamedTuple):
+    """The graph's PCollections, returned so tests can assert on them."""
+
+    results: beam.PCollection  # DocResult
+    errors: beam.PCollection  # ErrorRecord
+    skips: beam.PCollection  # Skip
+    written: beam.PCollection  # paths of committed files
+
+
+def read_sources(p: beam.Pipeline, config: RunConfig) -> tuple[beam.PCollection, list, list]:
+    """Every configured source -> (raw documents, [error pcolls], [skip pcolls])."""
+    docs, errors, skips = [], [], []
+    if config.seed_refs:
+        seeds = p | "ReadSeeds" >> ReadSeeds(config.seed_refs, config.run_id, config.max_doc_bytes)
+        docs.append(seeds.docs)
+        errors.append(seeds.errors)
+    if not docs:
+        docs.append(p | "NoInput" >> beam.Create([]))
+    merged = docs[0] if len(docs) == 1 else tuple(docs) | "AllDocs" >> beam.Flatten()
+    return merged, errors, skips
+
+
+def build_pipeline(p: beam.Pipeline, config: RunConfig) -> PipelineOutputs:
+    docs, errors, skips = read_sources(p, config)
+    new = docs | "DropKnownDocs" >> DropKnownDocs(config.output, config.run_id)
+    texts = new.docs | "ExtractArticles" >> ExtractArticles(config.run_id, config.strip_sidebars)
+    articles = texts.texts | "ClassifyArticles" >> ClassifyArticles(
+        config.run_id, config.started_at, config.pipeline_version
+    )
+    results = articles.articles | "ExtractDeals" >> ExtractDeals(config.run_id)
+    written = results.results | "WriteArticles" >> WriteArticles(config.output, config.run_id, config.num_shards)
+
+    all_errors = (*errors, texts.errors, articles.errors, results.errors) | "AllErrors" >> beam.Flatten()
+    all_skips = (*skips, new.skips, written.skips) | "AllSkips" >> beam.Flatten()
+    logged = (all_errors, all_skips) | "RunLog" >> beam.Flatten() | "WriteRunLog" >> WriteRunLog(
+        config.output, config.run_id, config.run_date, config.num_shards
+    )
+    paths = (written.paths, logged) | "CommittedFiles" >> beam.Flatten()
+    return PipelineOutputs(results=results.results, errors=all_errors, skips=all_skips, written=paths)

@@ -1,0 +1,34 @@
+"""Shared fixtures: paths, the corpus (skipped when ../shared is absent), CLI runs."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED = REPO / "seeds" / "000_ffccc2825a3c1863.txt"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip(f"../shared/corpus is absent ({SHARED}); corpus tests run where it exists (CI)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def seed_as_html(seed: str, head_extra: str = "") -> str:
+    """The seed story wrapped in minimal HTML: <h1> headline, one <p> per paragraph."""
+    lines = [line for line in seed.split("\n") if line.strip()]
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>\n" for line in lines[1:])
+    return (
+        f"<!DOCTYPE html><html><head><title>{html.escape(lines[0])}</title>{head_extra}</head>"
+        f"<body><article><h1>{html.escape(lines[0])}</h1>\n{paragraphs}</article></body></html>"
+    )

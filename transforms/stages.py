@@ -1,0 +1,197 @@
+"""Thin Beam wrappers around the pure stages: extract text, classify, extract deals.
+
+Each DoFn builds its heavy objects in ``setup()``, calls one pure function, and routes an
+expected rejection (``InputRejected``) or an unexpected exception to the ``errors`` output
+as an ``ErrorRecord`` with the stage name, so a bad document never stops the run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from transforms.classify import classify
+from transforms.deals import extract_deals
+from transforms.decode import InputRejected, content_hash
+from transforms.errors import doc_error
+from transforms.records import Article, DocResult, ExtractedText, Investment, RawDocument
+from transforms.text_extract import ExtractorSettings, extract_text, make_settings
+
+LOG = logging.getLogger(__name__)
+ERRORS = "errors"
+NAMESPACE = "dealstream"
+
+
+class ExtractTextFn(beam.DoFn):
+    """RawDocument -> ExtractedText; failures -> 'errors'."""
+
+    def __init__(self, run_id: str, strip_sidebars: bool = True) -> None:
+        self.run_id = run_id
+        self.strip_sidebars = strip_sidebars
+        self.settings: ExtractorSettings | None = None
+        self.failed = Metrics.counter(NAMESPACE, "extract_failed")
+
+    def setup(self) -> None:
+        self.settings = make_settings(strip_sidebars=self.strip_sidebars)
+
+    def process(self, doc: RawDocument) -> Iterator:
+        assert self.settings is not None
+        try:
+            yield extract_text(doc, self.settings)
+        except InputRejected as err:
+            self.failed.inc()
+            yield beam.pvalue.TaggedOutput(ERRORS, doc_error(self.run_id, "extract", doc, err.error_type, err.message))
+        except Exception as err:  # dead letter: an extractor bug must not stop the run
+            self.failed.inc()
+            LOG.warning("extraction failed for %s: %r", doc.source, err)
+            yield beam.pvalue.TaggedOutput(
+                ERRORS, doc_error(self.run_id, "extract", doc, type(err).__name__, repr(err))
+            )
+
+
+class ClassifyFn(beam.DoFn):
+    """ExtractedText -> Article (with is_investment and investment_score)."""
+
+    def __init__(self, run_id: str, ingested_at: datetime, pipeline_version: str) -> None:
+        self.run_id = run_id
+        self.ingested_at = ingested_at
+        self.pipeline_version = pipeline_version
+
+    def process(self, item: ExtractedText) -> Iterator:
+        doc = item.doc
+        try:
+            verdict = classify(item.title, item.text)
+        except Exception as err:  # dead letter
+            yield beam.pvalue.TaggedOutput(ERRORS, doc_error(self.run_id, "classify", doc, type(err).__name__, repr(err)))
+            return
+        yield Article(
+            doc_id=doc.doc_id,
+            run_id=self.run_id,
+            source_kind=doc.source_kind,
+            source=doc.source,
+            url=doc.url,
+            title=item.title,
+            text=item.text,
+            content_hash=content_hash(item.text),
+            published_at=item.published_at,
+            published_at_source=item.published_at_source,
+            language=item.language,
+            sitename=item.sitename,
+            word_count=len(item.text.split()),
+            text_source=item.text_source,
+            is_investment=verdict.is_investment,
+            investment_score=float(verdict.score),
+            ingested_at=self.ingested_at,
+            pipeline_version=self.pipeline_version,
+            warc_file=doc.warc_file,
+            warc_offset=doc.warc_offset,
+            warc_length=doc.warc_length,
+            warc_date=doc.warc_date,
+        )
+
+
+def investment_rows(article: Article, deals) -> tuple[Investment, ...]:
+    rows = []
+    for index, deal in enumerate(deals):
+        rows.append(
+            Investment(
+                doc_id=article.doc_id,
+                run_id=article.run_id,
+                source=article.source,
+                deal_index=index,
+                deal_type=deal.deal_type,
+                investor=deal.investor,
+                investor_affiliates=list(deal.investor_affiliates),
+                investor_country=deal.investor_country,
+                target=deal.target,
+                target_country=deal.target_country,
+                amount=deal.amount,
+                amount_max=deal.amount_max,
+                amount_bound=deal.amount_bound,
+                currency=deal.currency,
+                amount_usd=deal.amount_usd,
+                amount_text=deal.amount_text,
+                horizon_min_years=deal.horizon_min_years,
+                horizon_max_years=deal.horizon_max_years,
+                evidence=deal.evidence,
+                evidence_start=deal.evidence_start,
+                evidence_end=deal.evidence_end,
+                confidence=float(deal.confidence),
+                url=article.url,
+                title=article.title,
+                published_at=article.published_at,
+                ingested_at=article.ingested_at,
+                pipeline_version=article.pipeline_version,
+            )
+        )
+    return tuple(rows)
+
+
+class ExtractDealsFn(beam.DoFn):
+    """Article -> DocResult (the article plus one Investment per deal found)."""
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+        self.deals_found = Metrics.counter(NAMESPACE, "deals_found")
+
+    def process(self, article: Article) -> Iterator:
+        if not article.is_investment:
+            yield DocResult(article)
+            return
+        try:
+            deals = extract_deals(article.title, article.text, article.published_at)
+        except Exception as err:  # dead letter: keep the article, record the failure
+            LOG.warning("deal extraction failed for %s: %r", article.source, err)
+            yield beam.pvalue.TaggedOutput(
+                ERRORS,
+                doc_error(
+                    self.run_id,
+                    "extract_deals",
+                    RawDocument(article.doc_id, article.source_kind, article.source, article.url, None, None, "text/plain", text=article.text),
+                    type(err).__name__,
+                    repr(err),
+                ),
+            )
+            deals = []
+        self.deals_found.inc(len(deals))
+        yield DocResult(article, investment_rows(article, deals))
+
+
+class ExtractArticles(beam.PTransform):
+    """RawDocument -> ExtractedText; 'errors' carries ErrorRecords."""
+
+    def __init__(self, run_id: str, strip_sidebars: bool = True) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.strip_sidebars = strip_sidebars
+
+    def expand(self, docs):
+        return docs | "Trafilatura" >> beam.ParDo(ExtractTextFn(self.run_id, self.strip_sidebars)).with_outputs(
+            ERRORS, main="texts"
+        )
+
+
+class ClassifyArticles(beam.PTransform):
+    """ExtractedText -> Article; 'errors' carries ErrorRecords."""
+
+    def __init__(self, run_id: str, ingested_at: datetime, pipeline_version: str) -> None:
+        super().__init__()
+        self.args = (run_id, ingested_at, pipeline_version)
+
+    def expand(self, texts):
+        return texts | "Score" >> beam.ParDo(ClassifyFn(*self.args)).with_outputs(ERRORS, main="articles")
+
+
+class ExtractDeals(beam.PTransform):
+    """Article -> DocResult; 'errors' carries ErrorRecords."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__()
+        self.run_id = run_id
+
+    def expand(self, articles):
+        return articles | "Fields" >> beam.ParDo(ExtractDealsFn(self.run_id)).with_outputs(ERRORS, main="results")
