@@ -1,0 +1,71 @@
+"""`dealstream schema` renderers: BigQuery JSON, plain JSON and DuckDB DDL from the one schema module."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pytest
+
+from pipeline.schema_export import FORMATS, bigquery_fields, describe_schemas, render
+from transforms.records import INVESTMENT_SCHEMA, SCHEMA_VERSION, TABLES
+
+
+def test_bigquery_types_and_modes() -> None:
+    fields = {f["name"]: f for f in bigquery_fields(INVESTMENT_SCHEMA)}
+    assert list(fields) == INVESTMENT_SCHEMA.names
+    assert fields["investor_affiliates"] == {
+        "name": "investor_affiliates",
+        "type": "STRING",
+        "mode": "REPEATED",
+    }
+    assert fields["amount"]["type"] == "FLOAT64"
+    assert fields["deal_index"]["type"] == "INT64"
+    assert fields["published_at"]["type"] == "TIMESTAMP"
+    assert "published_date" not in fields  # partition key lives in the path only
+
+
+def test_bigquery_single_table_is_a_bq_schema_list() -> None:
+    parsed = json.loads(render("bigquery", "articles"))
+    assert isinstance(parsed, list)
+    assert [f["name"] for f in parsed] == TABLES["articles"][1].names
+    assert set(json.loads(render("bigquery"))) == set(TABLES)
+
+
+def test_json_matches_the_contract_description() -> None:
+    parsed = json.loads(render("json"))
+    assert parsed["schema_version"] == SCHEMA_VERSION
+    assert parsed["tables"] == describe_schemas()
+
+
+def test_duckdb_ddl_runs_and_has_every_column_plus_partition() -> None:
+    duckdb = pytest.importorskip("duckdb")
+    con = duckdb.connect()
+    con.execute(render("duckdb"))
+    for name, (_, schema, part) in TABLES.items():
+        cols = [r[0] for r in con.execute(f'DESCRIBE "{name}"').fetchall()]
+        assert cols == schema.names + [part]
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'investments'"
+        ).fetchall()
+    )
+    assert types["investor_affiliates"] == "VARCHAR[]"
+    assert types["published_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["published_date"] == "DATE"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_renders_every_table(fmt: str) -> None:
+    text = render(fmt)
+    for name in TABLES:
+        assert name in text
+
+
+def test_unknown_format_or_table_is_an_error() -> None:
+    with pytest.raises(ValueError, match="format"):
+        render("avro")
+    with pytest.raises(ValueError, match="table"):
+        render("json", "nope")
+    with pytest.raises(ValueError):
+        bigquery_fields(pa.schema([("d", pa.decimal128(10, 2))]))
