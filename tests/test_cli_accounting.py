@@ -109,7 +109,7 @@ def test_thousands_of_jsonl_lines(tmp_path):
     lines = [
         json.dumps({"url": f"https://news.example.com/story/{i}", "title": f"Story {i}",
                     "text": f"Firm{i} reported quarterly sales of {i} units, up from a year earlier.",
-                    "published": "2024-03-0%dT10:00:00Z" % (1 + i % 9)})
+                    "published": f"2024-03-0{1 + i % 9}T10:00:00Z"})
         for i in range(3000)
     ]
     source = tmp_path / "many.jsonl"
