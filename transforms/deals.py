@@ -1,0 +1,422 @@
+"""Deal fields from an investment story: who puts how much where, with the sentence that says so.
+
+One row per story, from the lead's deal sentence (``story.best_candidate``): an analyst relying
+on these rows is better served by the main deal, checkable against its evidence, than by every
+sum of money the article mentions. Fields the text does not settle stay null.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from datetime import datetime
+
+from transforms.countries import city_country, find_countries, ticker_country
+from transforms.cues import cue_hits
+from transforms.fx import to_usd
+from transforms.horizon import find_horizon
+from transforms.money import Money, find_money
+from transforms.orgs import NameRun, affiliates_of, name_runs
+from transforms.records import DealFields
+from transforms.sentences import Span, collapse_ws
+from transforms.story import Candidate, Story, analyse, best_candidate
+
+logger = logging.getLogger(__name__)
+
+_PCT = re.compile(
+    r"(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty)"
+    r"[\s-]*(?:pct|percent|per\s+cent|%)",
+    re.IGNORECASE,
+)
+_PCT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+              "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}  # fmt: skip
+_CONTROL = re.compile(
+    r"\b(?:majority|controlling|control|whole|entire|all\s+(?:the\s+)?(?:shares|of))\b", re.I
+)
+_MINORITY = re.compile(r"\b(?:minority|minorities|stake|holding|shareholding|interest\s+in)\b", re.I)
+_PLACE_WORDS = re.compile(
+    r"\b(?:plant|factory|facility|facilities|mill|unit|hub|line|projects?|operations|capacity|complex|park|zone|site|expansion|state)\b",
+    re.I,
+)
+_BASED = re.compile(r"\b(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})[-\s](?:based|headquartered)\b")
+_THE_DEMONYM = re.compile(
+    r"\b[Tt]he\s+(?P<dem>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:firm|company|group|carmaker|automaker|car\s+maker|bank|giant|"
+    r"brewer|maker|conglomerate|investor|concern|multinational|producer|manufacturer|chain|operator|insurer|fund)\b"
+)
+
+
+def extract_deals(title: str | None, text: str, published_at: datetime | None = None) -> list[DealFields]:
+    """Deals stated by the story, best first (at most one: the lead's main deal)."""
+    story = analyse(title, text, published_at)
+    cand = best_candidate(story)
+    if cand is None or cand.investor is None and cand.score < 1.0:
+        return []
+    return [_fields(story, cand)]
+
+
+def _fields(story: Story, cand: Candidate) -> DealFields:
+    text = story.text
+    sent = cand.span.of(text)
+    inv = cand.investor
+    investor = collapse_ws(inv.text) if inv else None
+    inv_country = _investor_country(story, cand, inv)
+    target_run, target_place_country = _target(story, cand)
+    target = collapse_ws(target_run.text) if target_run else None
+    kind = _deal_kind(story, cand, target_run)
+    tgt_country = target_place_country or _target_country_fallback(story, cand, target_run, inv_country)
+    if kind in ("invest", "build"):
+        kind = (
+            "fdi_pledge"
+            if inv_country and tgt_country and inv_country != tgt_country
+            else "project_investment"
+        )
+    money = _amount(story, cand, kind)
+    horizon = find_horizon(sent)
+    amount_usd = to_usd(money.amount, money.currency, story.published_at) if money else None
+    affiliates = affiliates_of(text, inv.text) if inv else ()
+    filled = sum(x is not None for x in (investor, tgt_country, money, inv_country))
+    conf = 1 / (1 + math.exp(-(cand.score - 2.0))) * (0.55 + 0.1 * filled)
+    return DealFields(
+        deal_type=kind,
+        investor=investor,
+        target=target,
+        target_country=tgt_country,
+        investor_country=inv_country,
+        amount=money.amount if money else None,
+        amount_max=money.amount_max if money else None,
+        amount_bound=money.bound if money else None,
+        currency=money.currency if money else None,
+        amount_text=collapse_ws(money.text) if money else None,
+        horizon_min_years=horizon.min_years if horizon else None,
+        horizon_max_years=horizon.max_years if horizon else None,
+        evidence=sent,
+        evidence_start=cand.span.start,
+        evidence_end=cand.span.end,
+        confidence=round(min(max(conf, 0.0), 1.0), 4),
+        investor_affiliates=affiliates,
+        amount_usd=amount_usd,
+    )
+
+
+def _rel_runs(story: Story, cand: Candidate, after: bool) -> list[NameRun]:
+    sp = cand.span
+    cut = sp.start + (cand.trigger.end if after else cand.trigger.start)
+    return name_runs(story.text, cut, sp.end) if after else name_runs(story.text, sp.start, cut)
+
+
+def _target(story: Story, cand: Candidate) -> tuple[NameRun | None, str | None]:
+    """The object after the trigger (a company, or None for a place) and the country it names."""
+    text = story.text
+    sp = cand.span
+    obj_start = sp.start + cand.trigger.end
+    obj = text[obj_start : sp.end]
+    countries = find_countries(obj)
+    place_cc = countries[0].code if countries else None
+    if place_cc is None:
+        for m in re.finditer(r"\b(?:in|at|near)\s+(?:the\s+)?(?P<city>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)", obj):
+            cc = city_country(m.group("city"), 50000)
+            if cc:
+                place_cc = cc
+                break
+    target = None
+    for r in name_runs(text, obj_start, sp.end):
+        if (
+            r.country
+            or r.words
+            and r.words[0] in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+        ):
+            continue
+        before = text[max(obj_start, r.start - 12) : r.start]
+        if re.search(r"\b(?:from|with|by|of|to)\s+(?:the\s+)?$", before) and not re.search(
+            r"\bstake\s+in\s+$", before
+        ):
+            continue
+        after = text[r.end : r.end + 20]
+        if r.possessive and re.match(r"^\s*(?:stake|unit|arm|subsidiary|business|division|holding)", after):
+            continue
+        if city_country(r.text, 50000) and not r.bracketed and " " not in r.text:
+            continue
+        if re.match(r"^\s*(?:said|told|reported)\b", after):
+            continue
+        target = r
+        break
+    return target, place_cc
+
+
+def _deal_kind(story: Story, cand: Candidate, target: NameRun | None) -> str:
+    sent = cand.span.of(story.text)
+    kind = cand.trigger.kind
+    if re.search(r"joint[\s-]+venture", sent, re.I) and kind != "acquisition":
+        return "joint_venture"
+    if kind == "acquisition":
+        pcts = [_pct_value(m.group("n")) for m in _PCT.finditer(sent)]
+        pcts = [p for p in pcts if p is not None]
+        if re.search(r"\bto\s+100\s*(?:pct|percent|%)|\bwhole\b|\bentire\b", sent, re.I):
+            return "acquisition"
+        if re.search(r"buy\s+out\s+minorit|\bminority\b", sent, re.I):
+            return "stake"
+        if pcts:
+            return "acquisition" if max(pcts) > 50 else "stake"
+        if _CONTROL.search(sent):
+            return "acquisition"
+        if re.search(r"\bstake\b", sent, re.I):
+            return "stake"
+        return "acquisition"
+    if kind == "funding_round":
+        return "funding_round"
+    if kind in ("invest", "build"):
+        obj = sent[cand.trigger.end :]
+        m = re.match(r"^[^.;]{0,60}?\bin\s+", obj)
+        if (
+            target is not None
+            and m
+            and re.match(r"\s*(?:the\s+)?" + re.escape(target.text.split()[0]), obj[m.end() :])
+        ):
+            tail = obj[m.end() + len(target.text) : m.end() + len(target.text) + 40]
+            if not _PLACE_WORDS.search(target.text) and not re.match(r"^\W*(?:plant|factory|facility)", tail):
+                return "funding_round"
+    return kind
+
+
+def _pct_value(s: str) -> float | None:
+    try:
+        return float(s)
+    except ValueError:
+        return _PCT_WORDS.get(s.lower())
+
+
+def _investor_country(story: Story, cand: Candidate, inv: NameRun | None) -> str | None:
+    text = story.text
+    sp = cand.span
+    if inv is not None and sp.start <= inv.start < sp.end:
+        # a country word modifying the investor: "Italy's Ferruzzi", "German car maker BMW"
+        clause_start = max(sp.start, inv.start - 70)
+        head = text[clause_start : inv.start]
+        for c in reversed(find_countries(head)):
+            pre = head[: c.start]
+            between = head[c.end :]
+            if re.search(r"\b(?:of|in|to|from|at|for|with|on|into)\s+(?:the\s+)?$", pre):
+                continue
+            if re.search(r"[.;]|\b(?:said|has|is|was|will)\b", between):
+                continue
+            return c.code
+        m = _BASED.search(head)
+        if m:
+            cc = _place_code(m.group("place"))
+            if cc:
+                return cc
+        if inv.ticker:
+            cc = ticker_country(inv.ticker)
+            if cc and (inv.ticker.find(".") > 0 or story.wire):
+                return cc
+    # the headline: "ITALY'S AGIP PETROLI BUYS STAKE", "Saudi group to invest"
+    title = story.title
+    if title:
+        tcaps = title.isupper()
+        trig_pos = _title_trigger_pos(title)
+        for c in find_countries(title[:trig_pos], caps=tcaps):
+            if not re.search(r"\b(?:in|to|into)\s+(?:the\s+)?$", title[: c.start], re.I):
+                return c.code
+    if inv is not None:
+        first = inv.words[0] if inv.words else inv.text.split()[0]
+        for r in name_runs(text):
+            if r.ticker and r.words and r.words[0] == first and "." in r.ticker:
+                cc = ticker_country(r.ticker)
+                if cc:
+                    return cc
+        for m in re.finditer(
+            re.escape(first)
+            + r"[^.]{0,40}?\bis\s+an?\s+(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)[-\s](?:based|headquartered)",
+            text,
+        ):
+            cc = _place_code(m.group("place"))
+            if cc:
+                return cc
+        m = re.search(
+            r"\b(?P<dem>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:[a-z-]+\s+){0,3}" + re.escape(first) + r"\b",
+            text,
+        )
+        if m:
+            cc = _demonym(m.group("dem"))
+            if cc:
+                return cc
+        for m in _BASED.finditer(text[inv.start : inv.start + 200] if inv.start < len(text) else ""):
+            cc = _place_code(m.group("place"))
+            if cc:
+                return cc
+    m = _THE_DEMONYM.search(text)
+    if m:
+        cc = _demonym(m.group("dem"))
+        if cc:
+            return cc
+    if story.wire and story.dateline_country:
+        return story.dateline_country
+    # modern page text: the one other country the story talks about (a foreign investor's home)
+    target_cc = _first_country_after_trigger(story, cand)
+    counts = Counter(c.code for c in find_countries(text) if c.code != target_cc)
+    if target_cc and counts:
+        code, n = counts.most_common(1)[0]
+        if len(counts) == 1 or n >= 2 * sorted(counts.values())[-2]:
+            return code
+    return None
+
+
+def _title_trigger_pos(title: str) -> int:
+    from transforms.cues import find_triggers
+
+    trigs = find_triggers(title)
+    return trigs[0].start if trigs else len(title)
+
+
+def _first_country_after_trigger(story: Story, cand: Candidate) -> str | None:
+    sp = cand.span
+    cs = find_countries(story.text[sp.start + cand.trigger.end : sp.end])
+    return cs[0].code if cs else None
+
+
+def _place_code(place: str) -> str | None:
+    from transforms.countries import place_country
+
+    cc = place_country(place) or _demonym(place)
+    if cc is None:
+        cc = city_country(place, 50000)
+    return cc
+
+
+def _demonym(word: str) -> str | None:
+    cs = find_countries(word)
+    return cs[0].code if cs and cs[0].start == 0 else None
+
+
+def _target_country_fallback(
+    story: Story, cand: Candidate, target: NameRun | None, inv_cc: str | None
+) -> str | None:
+    text = story.text
+    if target is not None:
+        near = text[target.end : target.end + 80]
+        m = re.match(r"^[^.;]{0,60}?(?:\bof\s+|\bin\s+)(?P<w>[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)", near)
+        if m:
+            cc = _place_code(m.group("w"))
+            if cc:
+                return cc
+        if target.ticker:
+            cc = ticker_country(target.ticker)
+            if cc and ("." in target.ticker or story.wire):
+                return cc
+    title = story.title
+    if title:
+        tcaps = title.isupper()
+        pos = _title_trigger_pos(title)
+        after = [c for c in find_countries(title, caps=tcaps) if c.start >= pos]
+        if after:
+            return after[0].code
+        others = [c for c in find_countries(title, caps=tcaps) if c.code != inv_cc]
+        if others:
+            return others[-1].code
+    # the next sentences of the lead: "at the Oxford factory", "in the central Mexican state"
+    for j in range(cand.index + 1, min(cand.index + 3, len(story.sentences))):
+        s = story.sentences[j].of(text)
+        cs = [c for c in find_countries(s) if c.kind != "demonym" or True]
+        if cs:
+            return cs[0].code
+        for m in re.finditer(r"\b(?:in|at|near)\s+(?:the\s+|its\s+)?(?P<city>[A-Z][a-z]+)", s):
+            cc = city_country(m.group("city"), 100000)
+            if cc:
+                return cc
+    if not story.wire and story.dateline_country:
+        return story.dateline_country
+    return inv_cc or story.dateline_country
+
+
+def _amount(story: Story, cand: Candidate, kind: str) -> Money | None:
+    text = story.text
+    pick = _pick_money(text, list(cand.money))
+    if kind == "joint_venture" and cand.investor is not None:
+        own = _own_commitment(story, cand)
+        if own is not None:
+            return own
+    if pick is not None:
+        return pick
+    # "EOH has acquired Aptronics ... The purchase consideration of R194 million is payable ..."
+    for j in range(cand.index + 1, min(cand.index + 3, len(story.sentences))):
+        s = story.sentences[j].of(text)
+        if re.search(r"not\s+disclosed|undisclosed|were\s+not\s+given", s, re.I):
+            return None
+        if not cue_hits("amount_context_good", s) or cue_hits("amount_context_bad", s):
+            continue
+        base = story.sentences[j].start
+        ms = [
+            Money(
+                m.amount, m.amount_max, m.bound, m.currency, m.text, m.start + base, m.end + base, m.in_parens
+            )
+            for m in find_money(s, story.dateline_country, story.published_at)
+        ]
+        pick = _pick_money(text, ms)
+        if pick is not None:
+            return pick
+    return None
+
+
+def _pick_money(text: str, ms: list[Money]) -> Money | None:
+    for m in ms:
+        if m.in_parens:
+            continue
+        after = text[m.end : m.end + 14]
+        if re.match(r"^\s*(?:a|per)\s+share|^\s*each\b", after, re.I):
+            continue
+        before = text[max(0, m.start - 40) : m.start]
+        if re.search(
+            r"(?:sales|revenues?|turnover|profits?|earnings)\s+(?:of\s+)?(?:about\s+|some\s+)?$", before, re.I
+        ):
+            continue
+        return m
+    return None
+
+
+def _own_commitment(story: Story, cand: Candidate) -> Money | None:
+    """A venture partner's own stake money ("... will invest 2.5 mln dlrs for its 40 pct stake")."""
+    text = story.text
+    first = cand.investor.words[0] if cand.investor and cand.investor.words else None
+    for j in range(cand.index + 1, min(cand.index + 4, len(story.sentences))):
+        sp = story.sentences[j]
+        s = sp.of(text)
+        if first and first not in s and not re.match(r"^(?:It|The company)\b", s):
+            continue
+        m = re.search(r"\b(?:will|to|would)\s+invest\s+", s)
+        if not m:
+            continue
+        ms = [
+            Money(
+                x.amount,
+                x.amount_max,
+                x.bound,
+                x.currency,
+                x.text,
+                x.start + sp.start,
+                x.end + sp.start,
+                x.in_parens,
+            )
+            for x in find_money(s[m.end() :], story.dateline_country, story.published_at)
+        ]
+        # offsets above are relative to s[m.end():]; shift them
+        ms = [
+            Money(
+                x.amount,
+                x.amount_max,
+                x.bound,
+                x.currency,
+                x.text,
+                x.start + m.end(),
+                x.end + m.end(),
+                x.in_parens,
+            )
+            for x in ms
+        ]
+        if ms and ms[0].start - (sp.start + m.end()) < 3:
+            return ms[0]
+    return None
+
+
+__all__ = ["extract_deals", "Span"]

@@ -1,0 +1,283 @@
+"""The lead of a story and its deal sentence: what both ``classify`` and ``extract_deals`` read.
+
+LABELS.md decides a story by its main event, which lives in the headline and the lead, so only
+the first few content sentences are candidates. A candidate is a sentence with a deal trigger
+("has agreed to buy", "pledged to invest", "joint venture") and a named actor; it is scored by
+how firmly it commits money (commitment words, a stated amount) against the hard-negative cue
+families (rumours and talks, debt, IPOs, results, policy, macro statistics, procurement).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from transforms.countries import place_country
+from transforms.cues import Trigger, cue_hits, find_triggers
+from transforms.money import Money, find_money
+from transforms.orgs import NameRun, name_runs
+from transforms.sentences import Span, dateline_place, is_hard_wrapped, split_sentences, strip_dateline
+
+LEAD_SENTENCES = 3
+
+_FOLLOW_VERB = re.compile(
+    r"^\s*(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+)?"
+    r"(?:said|says|has|have|had|is|was|are|were|will|would|plans?|planned|paid|signed|agreed|to|unveil\w*|"
+    r"announc\w*|confirm\w*|complet\w*|acquir\w*|bought|buys|took|takes|can|could|may|also|launch\w*|"
+    r"invest\w*|pledg\w*|unit\s+said|subsidiary\s+said|concluded|made|makes|reached|exercise\w*|"
+    r"intends|expects|wants|obtain\w*|set|sets|raised|raises|injects?|pumps?)\b",
+    re.IGNORECASE,
+)
+_GENERIC_SUBJECT = re.compile(
+    r"^\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,4}(?:company|group|firm|investors?|conglomerate|consortium|businessmen|"
+    r"entrepreneurs|multinationals?|MNCs|carmaker|automaker|bank|fund)\b",
+    re.IGNORECASE,
+)
+_CORPORATE_END = re.compile(
+    r"\b(?:Group|Company|Co|Corp|Corporation|Inc|Ltd|Limited|Holdings?|Plc|PLC|AG|SA|SpA|Industries|Enterprises|"
+    r"Investments?|Motors?|Bank|Fund|Partners|Capital|Ventures)\.?$"
+)
+_EXCLUDE_BEFORE = re.compile(
+    r"(?:\b(?:of|by|from|with|to|for|at|in|into|than|between|and)\s+(?:the\s+)?)$", re.IGNORECASE
+)
+_WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    span: Span  # evidence span (dateline removed)
+    index: int  # sentence index in the body
+    trigger: Trigger  # offsets relative to the sentence
+    investor: NameRun | None  # absolute offsets
+    money: tuple[Money, ...]  # absolute offsets
+    score: float
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass
+class Story:
+    title: str
+    text: str
+    published_at: datetime | None
+    sentences: list[Span]
+    lead: list[int]
+    wire: bool
+    dateline: str | None
+    dateline_country: str | None
+    cache: dict = field(default_factory=dict)
+
+    def sentence(self, i: int) -> str:
+        return self.sentences[i].of(self.text)
+
+
+def _is_junk(s: str, title: str) -> bool:
+    """Bylines, dates, share prompts and repeated headlines are not lead sentences."""
+    words = s.split()
+    if len(words) < 6:
+        return True
+    if title and re.sub(r"\W+", " ", s).strip().lower() == re.sub(r"\W+", " ", title).strip().lower():
+        return True
+    if re.match(
+        r"^(?:By|Published|Updated|Last Updated|Publication Date|Posted|Photo|FILE PHOTO|Credit)\b", s
+    ):
+        return True
+    if not re.search(r"[.!?;:”\"]\s*$", s) and not re.search(
+        r"\b(?:said|says|has|have|is|are|will|was|to)\b", s
+    ):
+        return True
+    return False
+
+
+def analyse(title: str | None, text: str, published_at: datetime | None = None) -> Story:
+    text = text or ""
+    title = (title or "").strip()
+    spans = split_sentences(text)
+    dateline = None
+    if spans:
+        first = spans[0].of(text)
+        dateline = dateline_place(first)
+        spans[0] = strip_dateline(text, spans[0])
+    lead = [i for i, sp in enumerate(spans) if not _is_junk(sp.of(text), title)][:LEAD_SENTENCES]
+    wire = is_hard_wrapped(text) or bool(re.search(r"\bmln\s+dlrs\b|\bmln\s+stg\b", text, re.I))
+    return Story(title, text, published_at, spans, lead, wire, dateline, place_country(dateline))
+
+
+def subject_run(story: Story, span: Span, trig_start: int) -> NameRun | None:
+    """The actor of the deal sentence: the named party before the trigger that heads a clause."""
+    text = story.text
+    runs = name_runs(text, span.start, span.start + trig_start)
+    best: tuple[float, int, NameRun] | None = None
+    for i, r in enumerate(runs):
+        if r.country or r.words and r.words[0] in _WEEKDAYS:
+            continue
+        before = text[max(span.start, r.start - 25) : r.start]
+        if _EXCLUDE_BEFORE.search(before) and not r.bracketed:
+            continue
+        after = text[r.end : span.start + trig_start + 40]
+        after = re.sub(r"^\s*(?:<[^<>]{1,12}>|\([^()]{1,30}\))", "", after)
+        score = 0.0
+        if r.possessive:
+            nxt = runs[i + 1] if i + 1 < len(runs) else None
+            if (
+                nxt is not None
+                and not nxt.country
+                and re.match(r"^\W*\s*[\w\s]{0,3}$", text[r.end + 2 : nxt.start])
+            ):
+                continue  # "<CCL Industries Inc>'s Continental Can Canada Inc unit": the unit acts
+            score += 1.0
+        if _FOLLOW_VERB.match(after):
+            score += 3.0
+        elif re.match(r"^\s*,", after):
+            # apposition: "Stripe, has acquired" / "X, partner of Y, has"
+            tail = re.sub(r"^\s*,[^,]{0,90},?", "", after)
+            if _FOLLOW_VERB.match(after.lstrip(" ,")) or _FOLLOW_VERB.match(tail):
+                score += 2.5
+            else:
+                score += 0.5
+        elif re.match(r"^\s*(?:unit|subsidiary|arm)\b", after):
+            score += 2.5
+        if (
+            r.start == span.start
+            and len(r.words) == 1
+            and re.match(r"^\s+[a-z]", text[r.end : r.end + 3])
+            and not _FOLLOW_VERB.match(after)
+        ):
+            score -= 2.0  # "Brewing giant Inbev": a sentence-initial descriptor
+        if r.bracketed:
+            score += 0.5
+        if best is None or score >= best[0]:
+            best = (score, i, r)
+    if best is None or best[0] < 0:
+        return None
+    return best[2]
+
+
+def generic_subject_name(story: Story, idx: int, span: Span) -> NameRun | None:
+    """ "A Saudi investment company is willing to invest ..." -> the group named in the next sentence."""
+    if not _GENERIC_SUBJECT.match(span.of(story.text)):
+        return None
+    for j in range(idx + 1, min(idx + 3, len(story.sentences))):
+        sp = story.sentences[j]
+        for r in name_runs(story.text, sp.start, sp.end):
+            if not r.country and _CORPORATE_END.search(r.text):
+                return r
+    return None
+
+
+def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candidate | None:
+    text = story.text
+    sent = span.of(text)
+    trigs = [t for t in find_triggers(sent)]
+    if not trigs:
+        return None
+    money = tuple(find_money(sent, story.dateline_country, story.published_at))
+    money = tuple(
+        Money(
+            m.amount,
+            m.amount_max,
+            m.bound,
+            m.currency,
+            m.text,
+            m.start + span.start,
+            m.end + span.start,
+            m.in_parens,
+        )
+        for m in money
+    )
+    strong = [t for t in trigs if t.kind in ("acquisition", "joint_venture", "funding_round")]
+    invest = [t for t in trigs if t.kind == "invest"]
+    build = [t for t in trigs if t.kind == "build"]
+    reasons: list[str] = []
+    s = 0.0
+    if strong:
+        trig = strong[0]
+        s += 2.0
+    elif invest and (money or cue_hits("commitment", sent)):
+        trig = invest[0]
+        s += 1.6
+    elif build and money:
+        trig = build[0]
+        s += 1.3
+    elif invest or build:
+        trig = (invest or build)[0]
+        s += 0.6
+    else:
+        return None
+    reasons.append(f"trigger:{trig.kind}:{trig.text.lower()}")
+    investor = subject_run(story, span, trig.start)
+    if investor is None:
+        investor = generic_subject_name(story, idx, span)
+    if investor is not None:
+        s += 1.0
+    else:
+        s -= 1.5
+        reasons.append("no_named_investor")
+    commit = cue_hits("commitment", sent)
+    if commit:
+        s += 0.8
+    if money:
+        s += 0.7
+    s -= 0.3 * position
+    neg_sent = _negatives(sent)
+    neg_title = _negatives(story.title)
+    firm = bool(
+        re.search(
+            r"pledged|has\s+agreed|agreed\s+to|signed|complet|concluded|acquired|bought|will\s+invest|is\s+investing|plans\s+to\s+invest|is\s+to\s+(?:buy|acquire|invest)",
+            sent,
+            re.I,
+        )
+    )
+    for fam, hits in neg_sent.items():
+        w = _WEIGHTS[fam][0]
+        if fam == "speculative" and firm:
+            w *= 0.25
+        s -= w
+        reasons.append(f"neg:{fam}:{hits[0].lower()}")
+    for fam, hits in neg_title.items():
+        w = _WEIGHTS[fam][1]
+        if fam == "speculative" and firm:
+            w *= 0.5
+        s -= w
+        reasons.append(f"title_neg:{fam}:{hits[0].lower()}")
+    if story.title and find_triggers(story.title):
+        s += 0.5
+    return Candidate(span, idx, trig, investor, money, s, tuple(reasons))
+
+
+# cue family -> (weight in the deal sentence, weight in the headline)
+_WEIGHTS = {
+    "speculative": (1.6, 1.6),
+    "failed": (2.0, 2.0),
+    "debt": (0.6, 1.8),
+    "ipo": (1.0, 1.8),
+    "results": (0.3, 1.2),
+    "market": (1.0, 1.5),
+    "policy": (0.6, 1.2),
+    "macro": (1.2, 1.5),
+    "budget": (0.8, 1.5),
+    "procurement": (0.6, 1.2),
+    "closure": (0.8, 1.2),
+}
+
+
+def _negatives(s: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for fam in _WEIGHTS:
+        hits = cue_hits(fam, s)
+        if hits:
+            out[fam] = hits
+    return out
+
+
+def best_candidate(story: Story) -> Candidate | None:
+    """The highest-scoring deal sentence of the lead (cached on the story)."""
+    if "best" in story.cache:
+        return story.cache["best"]
+    best: Candidate | None = None
+    for pos, idx in enumerate(story.lead):
+        c = score_candidate(story, idx, story.sentences[idx], pos)
+        if c is not None and (best is None or c.score > best.score):
+            best = c
+    story.cache["best"] = best
+    return best
