@@ -372,9 +372,11 @@ class WarcIndexRow:
     warc_offset: int
     warc_length: int
     framing: str
+    record_index: int
     url: str | None
     host: str | None
     warc_date: datetime | None
+    content_type: str | None
     doc_id: str | None
     language: str | None
     passed_prefilter: bool | None  # None when the pre-filter was not run
@@ -392,9 +394,11 @@ WARC_INDEX_SCHEMA = pa.schema(
         ("warc_offset", pa.int64()),
         ("warc_length", pa.int64()),
         ("framing", pa.string()),
+        ("record_index", pa.int64()),
         ("url", pa.string()),
         ("host", pa.string()),
         ("warc_date", _TS),
+        ("content_type", pa.string()),
         ("doc_id", pa.string()),
         ("language", pa.string()),
         ("passed_prefilter", pa.bool_()),

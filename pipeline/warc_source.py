@@ -1,0 +1,417 @@
+"""Locate records in WARC/ARC archives cheaply, and re-read one record by byte range.
+
+The scan (``scan_archive``) walks an archive once and yields a small ``WarcPointer`` per
+record — never the payload — so pointers can be reshuffled across workers without holding
+payloads in memory (BEAM-NOTES "Memory"). ``read_payload`` later re-opens the archive at
+the pointer's byte range and returns that one record's HTTP body, decoded from chunked
+transfer-encoding and gzip/deflate/brotli content-encoding.
+
+Archives are opened through ``apache_beam.io.filesystems.FileSystems`` so the same code
+reads ``gs://`` paths on Dataflow (tested here on local files only).
+
+Framings handled:
+
+* per-record gzip (the WARC standard) and plain files: ``framing="member"``, offsets are
+  byte positions in the file, so a record is read with one seek;
+* whole-file gzip, or records split across gzip members (both invalid for random access,
+  warcio refuses them after the first record): rescanned as one decompressed stream,
+  ``framing="stream"``, offsets are positions in the decompressed stream. Reading one
+  record then decompresses from the start of the file, so such archives are only accepted
+  up to ``STREAM_FRAMING_MAX_BYTES`` (beyond that: one clean error; ``warcio recompress``
+  fixes the file).
+
+Nothing here raises on bad archives: damage becomes a ``WarcScanError`` and the scan stops
+at the first unreadable point, keeping every record found before it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import re
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from typing import BinaryIO
+
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeadersParserException
+
+from transforms.records import WarcPointer, WarcScanError
+
+logger = logging.getLogger(__name__)
+
+FRAMING_MEMBER = "member"
+FRAMING_STREAM = "stream"
+
+# Whole-file gzip archives cost one decompression from the file start per record read.
+STREAM_FRAMING_MAX_BYTES = 256 * 1024 * 1024
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+_SNIFF_BYTES = 1024
+_READ_BLOCK = 64 * 1024
+# A stored record this much larger than the payload limit cannot hold a payload under it
+# (headers and gzip overhead are far smaller).
+_STORED_SLACK = 64 * 1024
+
+# Everything warcio and zlib raise on damaged input, caught where an archive is read.
+ARCHIVE_ERRORS: tuple[type[BaseException], ...] = (
+    ArchiveLoadFailed,
+    StatusAndHeadersParserException,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    IndexError,
+)
+
+_WARC_DATE = re.compile(
+    r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+_ARC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})?(\d{2})?(\d{2})?$")
+
+
+class WarcReadError(Exception):
+    """One record could not be read; ``error_type`` is a short stable reason."""
+
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(f"{error_type}: {message}")
+        self.error_type = error_type
+        self.message = message
+
+
+def parse_warc_date(value: str | None) -> datetime | None:
+    """A WARC-Date (W3C-ISO8601, possibly truncated, or a 14-digit ARC date) in UTC; None if invalid.
+
+    ClueWeb09's ``2008-10-294T…`` and other impossible dates give None rather than a guess.
+    """
+    if not value:
+        return None
+    raw = value.strip()
+    match = _WARC_DATE.match(raw)
+    if match:
+        year, month, day, hour, minute, second, frac, zone = match.groups()
+    else:
+        match = _ARC_DATE.match(raw)
+        if not match:
+            return None
+        year, month, day, hour, minute, second = match.groups()
+        frac, zone = None, None
+    tz = UTC
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    try:
+        when = datetime(
+            int(year),
+            int(month or 1),
+            int(day or 1),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((frac or "0")[:6].ljust(6, "0")),
+            tzinfo=tz,
+        )
+    except ValueError:
+        return None
+    when = when.astimezone(UTC)
+    # A crawl cannot happen in the future (warcio turns unreadable ARC dates into 2999-12-31).
+    return None if when > datetime.now(UTC) + timedelta(days=1) else when
+
+
+def is_html_type(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES
+
+
+def _sniff_html(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html")) or b"<html" in start[:_SNIFF_BYTES]
+
+
+def skip_reason(
+    record_type: str, http_status: int | None, content_type: str | None, sniffed_html: bool
+) -> str | None:
+    """Why a record is not worth extracting, or None when it is an HTTP 200 HTML response."""
+    if record_type != "response":
+        return f"warc_{record_type or 'untyped'}"
+    if http_status is None:
+        return "no_http_status"
+    if http_status != 200:
+        return f"http_{http_status}"
+    if content_type is None:
+        return None if sniffed_html else "not_html"
+    return None if is_html_type(content_type) else "not_html"
+
+
+def open_archive(path: str) -> BinaryIO:
+    """Raw bytes of an archive (no transparent decompression: warcio handles gzip members)."""
+    return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
+
+
+def _status(record: ArcWarcRecord) -> int | None:
+    if record.http_headers is None or record.rec_type not in ("response", "revisit"):
+        return None
+    code = record.http_headers.get_statuscode()
+    try:
+        return int(code) if code else None
+    except ValueError:
+        return None
+
+
+def _http_content_type(record: ArcWarcRecord) -> str | None:
+    if record.http_headers is None:
+        return None
+    value = record.http_headers.get_header("Content-Type")
+    return value.strip() if value else None
+
+
+def _drain(stream: BinaryIO) -> tuple[bytes, int]:
+    """Read a record's remaining block; returns (first bytes for sniffing, total bytes read)."""
+    head = b""
+    total = 0
+    while True:
+        block = stream.read(_READ_BLOCK)
+        if not block:
+            return head, total
+        if len(head) < _SNIFF_BYTES:
+            head += block[: _SNIFF_BYTES - len(head)]
+        total += len(block)
+
+
+def _iterate(path: str, fh: BinaryIO, framing: str, is_arc: bool) -> Iterator[WarcPointer | WarcScanError]:
+    """Pointers for every record of one opened stream; raises ARCHIVE_ERRORS on damage.
+
+    ARC records are converted to WARC headers. In a WARC file, ARC parsing stays off: warcio
+    would otherwise take any garbage line for an ARC header.
+    """
+    iterator = ArchiveIterator(fh, arc2warc=is_arc)
+    for index, record in enumerate(iterator):
+        http_status = _status(record)
+        content_type = _http_content_type(record)
+        head, _ = _drain(record.raw_stream)
+        missing = getattr(record.raw_stream, "limit", 0) or 0
+        offset = iterator.get_record_offset()
+        length = iterator.get_record_length()
+        date_text = record.rec_headers.get_header("WARC-Date")
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        if missing > 0:
+            yield WarcScanError(
+                warc_file=path,
+                warc_offset=offset,
+                record_index=index,
+                url=url,
+                error_type="truncated_record",
+                message=f"record declares {missing} more bytes than the archive holds (Content-Length {record.length})",
+            )
+            continue
+        encoded = bool(record.http_headers and record.http_headers.get_header("Content-Encoding"))
+        sniffed = not encoded and _sniff_html(head)
+        yield WarcPointer(
+            warc_file=path,
+            warc_offset=offset,
+            warc_length=length,
+            framing=framing,
+            record_index=index,
+            record_type=record.rec_type or "",
+            warc_date=parse_warc_date(date_text),
+            url=url,
+            http_status=http_status,
+            content_type=content_type,
+            skip_reason=skip_reason(record.rec_type or "", http_status, content_type, sniffed),
+        )
+
+
+def _archive_error(path: str, offset: int | None, index: int, exc: BaseException) -> WarcScanError:
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    return WarcScanError(
+        warc_file=path,
+        warc_offset=offset,
+        record_index=index,
+        url=None,
+        error_type="archive_unreadable",
+        message=f"{type(exc).__name__}: {message[:500]}",
+    )
+
+
+def _sniff_archive(path: str) -> tuple[bool, str | None]:
+    """(gzipped, "warc" | "arc" | None) from the first bytes of the (decompressed) file."""
+    with open_archive(path) as fh:
+        head = fh.read(_READ_BLOCK)
+    gzipped = head[:2] == b"\x1f\x8b"
+    if gzipped:
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, _SNIFF_BYTES)
+        except zlib.error:
+            return True, None
+    head = head.lstrip(b"\r\n")
+    if head.startswith(b"WARC/"):
+        return gzipped, "warc"
+    if head.startswith(b"filedesc:"):
+        return gzipped, "arc"
+    return gzipped, None
+
+
+def _scan_stream(path: str, is_arc: bool) -> Iterator[WarcPointer | WarcScanError]:
+    size = FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+    if size > STREAM_FRAMING_MAX_BYTES:
+        yield WarcScanError(
+            warc_file=path,
+            warc_offset=None,
+            record_index=0,
+            url=None,
+            error_type="whole_file_gzip",
+            message=(
+                f"archive is one gzip stream ({size} bytes), not per-record gzip: records cannot be read "
+                "by byte range; fix with `warcio recompress`"
+            ),
+        )
+        return
+    index = 0
+    last_offset: int | None = None
+    with open_archive(path) as raw, gzip.GzipFile(fileobj=raw) as fh:
+        try:
+            for item in _iterate(path, fh, FRAMING_STREAM, is_arc):
+                last_offset = item.warc_offset
+                index = item.record_index + 1
+                yield item
+        except ARCHIVE_ERRORS as exc:
+            yield _archive_error(path, last_offset, index, exc)
+
+
+def scan_archive(path: str) -> Iterator[WarcPointer | WarcScanError]:
+    """Every record of one archive as a pointer (with a skip reason when it is not HTML 200), or errors.
+
+    Per-record gzip and plain archives are walked once. When a gzip archive breaks before its
+    second record (whole-file gzip, a record split across gzip members), it is walked again as
+    one decompressed stream. A break later on ends the scan with an ``archive_unreadable``
+    error after the records already found.
+    """
+    try:
+        gzipped, kind = _sniff_archive(path)
+    except OSError as exc:
+        yield _archive_error(path, None, 0, exc)
+        return
+    if kind is None:
+        yield WarcScanError(
+            warc_file=path,
+            warc_offset=0,
+            record_index=0,
+            url=None,
+            error_type="not_an_archive",
+            message="file does not start with a WARC record or an ARC file header"
+            + (" (gzip)" if gzipped else ""),
+        )
+        return
+    is_arc = kind == "arc"
+    emitted = 0
+    last_offset: int | None = None
+    try:
+        with open_archive(path) as fh:
+            items = _iterate(path, fh, FRAMING_MEMBER, is_arc)
+            # Hold the first item until the second parses: that is where a non-per-record
+            # gzip file shows itself.
+            first = next(items, None)
+            second = next(items, None) if first is not None else None
+            for item in (first, second):
+                if item is not None:
+                    last_offset = item.warc_offset
+                    emitted += 1
+                    yield item
+            for item in items:
+                last_offset = item.warc_offset
+                emitted += 1
+                yield item
+    except ARCHIVE_ERRORS as exc:
+        if gzipped and emitted == 0:
+            logger.info("%s: not per-record gzip (%s); rescanning as one stream", path, type(exc).__name__)
+            yield from _scan_stream(path, is_arc)
+            return
+        yield _archive_error(path, last_offset, emitted, exc)
+
+
+def _read_block(pointer_file: str, offset: int, length: int, framing: str) -> bytes:
+    with open_archive(pointer_file) as raw:
+        if framing == FRAMING_STREAM:
+            with gzip.GzipFile(fileobj=raw) as fh:
+                fh.seek(offset)
+                return fh.read(length)
+        raw.seek(offset)
+        return raw.read(length)
+
+
+def _decoded_stream(record: ArcWarcRecord) -> BinaryIO:
+    """The HTTP body with transfer- and content-encoding removed (brotli done here: warcio 1.8.1's
+    brotli hook does not work with brotli >= 1.1)."""
+    encoding = (record.http_headers.get_header("Content-Encoding") or "").strip().lower()
+    if encoding != "br":
+        return record.content_stream()
+    chunked = (record.http_headers.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
+    body = ChunkedDataReader(record.raw_stream).read() if chunked else record.raw_stream.read()
+    try:
+        import brotli
+    except ImportError as exc:
+        raise WarcReadError(
+            "unsupported_encoding", "brotli payload and the brotli package is missing"
+        ) from exc
+    try:
+        return io.BytesIO(brotli.decompress(body))
+    except brotli.error as exc:
+        raise WarcReadError("bad_content_encoding", f"brotli: {exc}") from exc
+
+
+def read_payload(
+    warc_file: str,
+    offset: int,
+    length: int,
+    framing: str = FRAMING_MEMBER,
+    max_bytes: int | None = None,
+) -> bytes:
+    """The HTTP payload of the one record at ``offset`` (``length`` bytes as stored).
+
+    Raises ``WarcReadError`` (never a warcio/zlib exception) with a stable ``error_type``:
+    ``too_large``, ``unreadable_record``, ``truncated_record``, ``no_http_payload``, ...
+    """
+    if max_bytes is not None and length > max_bytes + _STORED_SLACK:
+        raise WarcReadError("too_large", f"record stores {length} bytes, over the limit of {max_bytes}")
+    try:
+        block = _read_block(warc_file, offset, length, framing)
+    except OSError as exc:
+        raise WarcReadError("unreadable_archive", f"{type(exc).__name__}: {exc}") from exc
+    if len(block) < length:
+        raise WarcReadError(
+            "truncated_record", f"expected {length} bytes at offset {offset}, got {len(block)}"
+        )
+    try:
+        record = next(iter(ArchiveIterator(io.BytesIO(block), arc2warc=True)))
+        if record.http_headers is None:
+            raise WarcReadError("no_http_payload", f"{record.rec_type} record has no HTTP headers")
+        stream = _decoded_stream(record)
+        payload = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
+        if max_bytes is not None and len(payload) > max_bytes:
+            raise WarcReadError("too_large", f"payload over the limit of {max_bytes} bytes")
+        _drain(record.raw_stream)
+        if getattr(record.raw_stream, "limit", 0):
+            raise WarcReadError("truncated_record", "record ends before its declared Content-Length")
+    except StopIteration as exc:
+        raise WarcReadError("unreadable_record", f"no record at offset {offset}") from exc
+    except ARCHIVE_ERRORS as exc:
+        raise WarcReadError(
+            "unreadable_record", f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+        ) from exc
+    return payload
+
+
+def read_pointer(pointer: WarcPointer, max_bytes: int | None = None) -> bytes:
+    return read_payload(
+        pointer.warc_file, pointer.warc_offset, pointer.warc_length, pointer.framing, max_bytes
+    )
