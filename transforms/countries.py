@@ -62,7 +62,7 @@ def _name_pattern(caps: bool) -> re.Pattern[str]:
     names = sorted(_names(), key=len, reverse=True)
     alt = "|".join(re.escape(n) for n in names)
     flags = re.IGNORECASE if caps else 0
-    return re.compile(rf"(?<![\w.-])(?:{alt})(?![\w-])(?:['’]s)?", flags)
+    return re.compile(rf"(?<![\w.-])(?:{alt})(?![\w$-])(?:['’]s)?", flags)
 
 
 @functools.cache

@@ -61,18 +61,15 @@ def _fields(story: Story, cand: Candidate) -> DealFields:
     sent = cand.span.of(text)
     inv = cand.investor
     investor = collapse_ws(inv.text) if inv else None
-    inv_country = _investor_country(story, cand, inv)
     target_run, target_place_country = _target(story, cand)
     target = collapse_ws(target_run.text) if target_run else None
     kind = _deal_kind(story, cand, target_run)
-    tgt_country = target_place_country or _target_country_fallback(story, cand, target_run, inv_country)
-    if kind in ("invest", "build"):
-        kind = (
-            "fdi_pledge"
-            if inv_country and tgt_country and inv_country != tgt_country
-            else "project_investment"
-        )
     money = _amount(story, cand, kind)
+    tgt_country = target_place_country or _target_country_fallback(story, cand, target_run, money)
+    inv_country = _investor_country(story, cand, inv, tgt_country, kind, money)
+    if kind in ("invest", "build"):
+        cross = inv_country and tgt_country and inv_country != tgt_country
+        kind = "fdi_pledge" if cross else "project_investment"
     horizon = find_horizon(sent)
     amount_usd = to_usd(money.amount, money.currency, story.published_at) if money else None
     affiliates = affiliates_of(text, inv.text) if inv else ()
@@ -100,16 +97,35 @@ def _fields(story: Story, cand: Candidate) -> DealFields:
     )
 
 
-def _rel_runs(story: Story, cand: Candidate, after: bool) -> list[NameRun]:
-    sp = cand.span
-    cut = sp.start + (cand.trigger.end if after else cand.trigger.start)
-    return name_runs(story.text, cut, sp.end) if after else name_runs(story.text, sp.start, cut)
+_DESCRIPTOR_NOUN = re.compile(
+    r"^\s+(?:[a-z-]+\s+){0,2}(?:company|firm|maker|giant|provider|operator|producer|brewer|chain|start-?up|platform|"
+    r"lender|retailer|developer|manufacturer|carrier|airline|insurer|group|conglomerate|bank)\b"
+)
+_OF_OK = re.compile(
+    r"(?:pct|percent|%|shares|control|acquisition|purchase|stake|majority|all|rest|remainder|ownership)\s+of\s+(?:the\s+)?$",
+    re.I,
+)
+_STATE_ABBREV = re.compile(
+    r"\b[A-Z][a-z]+,\s+(?:N\.J|Mass|Conn|Calif|Fla|Mich|Minn|Tex|Ariz|Colo|Wis|Okla|Tenn|N\.Y|N\.C|S\.C|N\.H|Ohio|Ind)\b"
+)
+_CURRENCY_COUNTRY = {
+    "USD": "US", "GBP": "GB", "JPY": "JP", "INR": "IN", "PKR": "PK", "NGN": "NG", "ZAR": "ZA", "CAD": "CA", "AUD": "AU",
+    "CNY": "CN", "KES": "KE", "MYR": "MY", "SAR": "SA", "AED": "AE", "VEB": "VE", "LKR": "LK", "BDT": "BD", "EGP": "EG",
+    "IDR": "ID", "PHP": "PH", "THB": "TH", "VND": "VN", "KRW": "KR", "TRY": "TR", "BRL": "BR", "MXN": "MX", "RUB": "RU",
+    "CHF": "CH", "SEK": "SE", "NOK": "NO", "DKK": "DK", "FRF": "FR", "DEM": "DE", "ITL": "IT", "ESP": "ES", "NLG": "NL",
+    "BEF": "BE", "GHS": "GH", "TZS": "TZ", "UGX": "UG",
+}  # fmt: skip
 
 
 def _target(story: Story, cand: Candidate) -> tuple[NameRun | None, str | None]:
-    """The object after the trigger (a company, or None for a place) and the country it names."""
+    """The object of the deal (a company, or None for a place) and the country the object names."""
     text = story.text
     sp = cand.span
+    if cand.trigger.kind == "sold_to":
+        # "London's famous Savoy hotel has been sold to ...": the subject is what was sold
+        head_runs = [r for r in name_runs(text, sp.start, sp.start + cand.trigger.start) if not r.country]
+        cs = find_countries(text[sp.start : sp.start + cand.trigger.start])
+        return (head_runs[-1] if head_runs else None), (cs[0].code if cs else None)
     obj_start = sp.start + cand.trigger.end
     obj = text[obj_start : sp.end]
     countries = find_countries(obj)
@@ -121,36 +137,47 @@ def _target(story: Story, cand: Candidate) -> tuple[NameRun | None, str | None]:
                 place_cc = cc
                 break
     target = None
-    for r in name_runs(text, obj_start, sp.end):
-        if (
-            r.country
-            or r.words
-            and r.words[0] in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    runs = name_runs(text, obj_start, sp.end)
+    merger = re.search(r"merge", cand.trigger.text, re.I)
+    for k, r in enumerate(runs):
+        if r.country:
+            continue
+        before = text[max(obj_start, r.start - 30) : r.start]
+        if re.search(r"\b(?:from|with|by|to)\s+(?:the\s+)?$", before) and not (
+            merger and re.search(r"\bwith\s+$", before)
         ):
             continue
-        before = text[max(obj_start, r.start - 12) : r.start]
-        if re.search(r"\b(?:from|with|by|of|to)\s+(?:the\s+)?$", before) and not re.search(
-            r"\bstake\s+in\s+$", before
+        if re.search(r"\bof\s+(?:the\s+)?$", before) and not (
+            _OF_OK.search(before) or k == 0 and re.match(r"^\s*of\s", obj)
         ):
             continue
-        after = text[r.end : r.end + 20]
-        if r.possessive and re.match(r"^\s*(?:stake|unit|arm|subsidiary|business|division|holding)", after):
+        after = text[r.end : r.end + 30]
+        if r.possessive and re.match(
+            r"^(?:['’]s)?\s*(?:stake|unit|arm|subsidiary|business|division|holding)", after
+        ):
+            continue
+        if k + 1 < len(runs) and _DESCRIPTOR_NOUN.match(after) and not _CORPORATE_END_RE.search(r.text):
             continue
         if city_country(r.text, 50000) and not r.bracketed and " " not in r.text:
             continue
-        if re.match(r"^\s*(?:said|told|reported)\b", after):
+        if re.match(r"^\s*(?:said|told|reported|president|chairman)\b", after, re.I):
             continue
         target = r
         break
     return target, place_cc
 
 
+_CORPORATE_END_RE = re.compile(
+    r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|AG|SA|SpA|Group|Holdings?|Company|Corporation|Limited)\.?$"
+)
+
+
 def _deal_kind(story: Story, cand: Candidate, target: NameRun | None) -> str:
     sent = cand.span.of(story.text)
     kind = cand.trigger.kind
-    if re.search(r"joint[\s-]+venture", sent, re.I) and kind != "acquisition":
+    if re.search(r"joint[\s-]+venture", sent, re.I) and kind not in ("acquisition", "sold_to"):
         return "joint_venture"
-    if kind == "acquisition":
+    if kind in ("acquisition", "sold_to"):
         pcts = [_pct_value(m.group("n")) for m in _PCT.finditer(sent)]
         pcts = [p for p in pcts if p is not None]
         if re.search(r"\bto\s+100\s*(?:pct|percent|%)|\bwhole\b|\bentire\b", sent, re.I):
@@ -187,19 +214,45 @@ def _pct_value(s: str) -> float | None:
         return _PCT_WORDS.get(s.lower())
 
 
-def _investor_country(story: Story, cand: Candidate, inv: NameRun | None) -> str | None:
+def based_country(text: str, name: str) -> str | None:
+    """Where a named party is based: "Grab, based in Singapore", "X is a Bermuda-based", "Leuven-based X"."""
+    w = re.escape(name)
+    pats = (
+        w + r"\b[^.;]{0,40}?\bbased\s+in\s+(?P<place>[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)",
+        w
+        + r"\b[^.;]{0,40}?\bis\s+an?\s+(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)[-\s](?:based|headquartered)",
+        r"(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)-(?:based|headquartered)\s+(?:[\w-]+\s+){0,4}?"
+        + w
+        + r"\b",
+    )
+    for pat in pats:
+        for m in re.finditer(pat, text):
+            cc = _place_code(m.group("place"))
+            if cc:
+                return cc
+    return None
+
+
+def _investor_country(
+    story: Story, cand: Candidate, inv: NameRun | None, target_cc: str | None, kind: str, money: Money | None
+) -> str | None:
     text = story.text
     sp = cand.span
     if inv is not None and sp.start <= inv.start < sp.end:
         # a country word modifying the investor: "Italy's Ferruzzi", "German car maker BMW"
-        clause_start = max(sp.start, inv.start - 70)
+        mid = text[inv.end : sp.start + cand.trigger.start]
+        for m in _THE_DEMONYM.finditer(mid):
+            cc = _demonym(m.group("dem"))
+            if cc:
+                return cc  # "Volkswagen's Mexico unit said the German carmaker plans to invest"
+        clause_start = max(sp.start, inv.start - 110)
         head = text[clause_start : inv.start]
         for c in reversed(find_countries(head)):
             pre = head[: c.start]
             between = head[c.end :]
-            if re.search(r"\b(?:of|in|to|from|at|for|with|on|into)\s+(?:the\s+)?$", pre):
+            if re.search(r"\b(?:of|in|to|from|at|for|with|on|into|its|their)\s+(?:the\s+)?$", pre):
                 continue
-            if re.search(r"[.;]|\b(?:said|has|is|was|will)\b", between):
+            if re.search(r"[.;]|\b(?:said|has|is|was|will|and)\b", between):
                 continue
             return c.code
         m = _BASED.search(head)
@@ -213,11 +266,12 @@ def _investor_country(story: Story, cand: Candidate, inv: NameRun | None) -> str
                 return cc
     # the headline: "ITALY'S AGIP PETROLI BUYS STAKE", "Saudi group to invest"
     title = story.title
-    if title:
-        tcaps = title.isupper()
-        trig_pos = _title_trigger_pos(title)
-        for c in find_countries(title[:trig_pos], caps=tcaps):
-            if not re.search(r"\b(?:in|to|into)\s+(?:the\s+)?$", title[: c.start], re.I):
+    trig_pos = _title_trigger_pos(title) if title else None
+    if title and trig_pos is not None:
+        for c in find_countries(title[:trig_pos], caps=title.isupper()):
+            if c.code != target_cc and not re.search(
+                r"\b(?:in|to|into)\s+(?:the\s+)?$", title[: c.start], re.I
+            ):
                 return c.code
     if inv is not None:
         first = inv.words[0] if inv.words else inv.text.split()[0]
@@ -226,54 +280,65 @@ def _investor_country(story: Story, cand: Candidate, inv: NameRun | None) -> str
                 cc = ticker_country(r.ticker)
                 if cc:
                     return cc
+        cc = based_country(text, first)
+        if cc:
+            return cc
         for m in re.finditer(
-            re.escape(first)
-            + r"[^.]{0,40}?\bis\s+an?\s+(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)[-\s](?:based|headquartered)",
+            r"\b(?P<dem>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?)[ \t]+(?:[a-z-]+[ \t]+){0,3}"
+            + re.escape(first)
+            + r"\b",
             text,
         ):
-            cc = _place_code(m.group("place"))
-            if cc:
-                return cc
-        m = re.search(
-            r"\b(?P<dem>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:[a-z-]+\s+){0,3}" + re.escape(first) + r"\b",
-            text,
-        )
-        if m:
             cc = _demonym(m.group("dem"))
             if cc:
                 return cc
-        for m in _BASED.finditer(text[inv.start : inv.start + 200] if inv.start < len(text) else ""):
-            cc = _place_code(m.group("place"))
-            if cc:
-                return cc
-    m = _THE_DEMONYM.search(text)
-    if m:
+    for m in _THE_DEMONYM.finditer(text):
         cc = _demonym(m.group("dem"))
+        if cc and cc != target_cc:
+            return cc
+    for m in re.finditer(
+        r"\b[Tt]he\s+(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)-based\s+(?:[a-z]+\s+){0,2}(?:said|has|is|will)\b",
+        text,
+    ):
+        cc = _place_code(m.group("place"))
         if cc:
             return cc
+    if inv is not None and story.title:
+        # wire headline ticker: "BORDEN <BN> TO ACQUIRE MAJOR PASTA MAKER"
+        first = (inv.words[0] if inv.words else inv.text.split()[0]).upper()
+        m = re.search(re.escape(first) + r"[\w\s.&]{0,20}?<(?P<t>[A-Z0-9.]{1,10})>", story.title.upper())
+        if m:
+            cc = ticker_country(m.group("t"))
+            if cc and ("." in m.group("t") or story.wire):
+                return cc
     if story.wire and story.dateline_country:
         return story.dateline_country
-    # modern page text: the one other country the story talks about (a foreign investor's home)
-    target_cc = _first_country_after_trigger(story, cand)
+    if (
+        money is not None
+        and money.currency not in (None, "USD", "EUR")
+        and _CURRENCY_COUNTRY.get(money.currency) == target_cc
+    ):
+        return target_cc  # a plan stated in the target country's own currency: a domestic investor
+    if not story.wire and story.dateline_country and target_cc and story.dateline_country != target_cc:
+        return (
+            story.dateline_country
+        )  # reported from the investor's home ("RIYADH: ... to acquire a UAE firm")
     counts = Counter(c.code for c in find_countries(text) if c.code != target_cc)
-    if target_cc and counts:
+    if kind in ("invest", "build", "joint_venture") and counts and target_cc:
+        # a foreign investor's home is the one other country the story talks about
         code, n = counts.most_common(1)[0]
         if len(counts) == 1 or n >= 2 * sorted(counts.values())[-2]:
             return code
+    if not counts and target_cc:
+        return target_cc  # nothing foreign in the story: a domestic deal
     return None
 
 
-def _title_trigger_pos(title: str) -> int:
+def _title_trigger_pos(title: str) -> int | None:
     from transforms.cues import find_triggers
 
     trigs = find_triggers(title)
-    return trigs[0].start if trigs else len(title)
-
-
-def _first_country_after_trigger(story: Story, cand: Candidate) -> str | None:
-    sp = cand.span
-    cs = find_countries(story.text[sp.start + cand.trigger.end : sp.end])
-    return cs[0].code if cs else None
+    return trigs[0].start if trigs else None
 
 
 def _place_code(place: str) -> str | None:
@@ -291,7 +356,7 @@ def _demonym(word: str) -> str | None:
 
 
 def _target_country_fallback(
-    story: Story, cand: Candidate, target: NameRun | None, inv_cc: str | None
+    story: Story, cand: Candidate, target: NameRun | None, money: Money | None
 ) -> str | None:
     text = story.text
     if target is not None:
@@ -305,29 +370,36 @@ def _target_country_fallback(
             cc = ticker_country(target.ticker)
             if cc and ("." in target.ticker or story.wire):
                 return cc
+        cc = based_country(text, target.words[0] if target.words else target.text)
+        if cc:
+            return cc
     title = story.title
     if title:
         tcaps = title.isupper()
         pos = _title_trigger_pos(title)
-        after = [c for c in find_countries(title, caps=tcaps) if c.start >= pos]
+        tcs = find_countries(title, caps=tcaps)
+        after = [c for c in tcs if pos is not None and c.start >= pos]
         if after:
             return after[0].code
-        others = [c for c in find_countries(title, caps=tcaps) if c.code != inv_cc]
-        if others:
-            return others[-1].code
-    # the next sentences of the lead: "at the Oxford factory", "in the central Mexican state"
+        if pos is None and tcs:
+            return tcs[-1].code
+    # the next sentences of the lead: "at the Oxford factory", "a Lowell, Mass., producer"
     for j in range(cand.index + 1, min(cand.index + 3, len(story.sentences))):
         s = story.sentences[j].of(text)
-        cs = [c for c in find_countries(s) if c.kind != "demonym" or True]
+        cs = [c for c in find_countries(s) if c.kind != "demonym"]
         if cs:
             return cs[0].code
+        if _STATE_ABBREV.search(s):
+            return "US"
         for m in re.finditer(r"\b(?:in|at|near)\s+(?:the\s+|its\s+)?(?P<city>[A-Z][a-z]+)", s):
             cc = city_country(m.group("city"), 100000)
             if cc:
                 return cc
     if not story.wire and story.dateline_country:
         return story.dateline_country
-    return inv_cc or story.dateline_country
+    if money is not None and money.currency in _CURRENCY_COUNTRY:
+        return _CURRENCY_COUNTRY[money.currency]
+    return story.dateline_country
 
 
 def _amount(story: Story, cand: Candidate, kind: str) -> Money | None:
@@ -340,11 +412,14 @@ def _amount(story: Story, cand: Candidate, kind: str) -> Money | None:
     if pick is not None:
         return pick
     # "EOH has acquired Aptronics ... The purchase consideration of R194 million is payable ..."
+    first = cand.investor.words[0] if cand.investor is not None and cand.investor.words else None
     for j in range(cand.index + 1, min(cand.index + 3, len(story.sentences))):
         s = story.sentences[j].of(text)
         if re.search(r"not\s+disclosed|undisclosed|were\s+not\s+given", s, re.I):
             return None
         if not cue_hits("amount_context_good", s) or cue_hits("amount_context_bad", s):
+            continue
+        if not ((first and first in s) or re.match(r"^(?:It|The\s+\w+)\b", s)):
             continue
         base = story.sentences[j].start
         ms = [
@@ -387,36 +462,14 @@ def _own_commitment(story: Story, cand: Candidate) -> Money | None:
         m = re.search(r"\b(?:will|to|would)\s+invest\s+", s)
         if not m:
             continue
-        ms = [
-            Money(
-                x.amount,
-                x.amount_max,
-                x.bound,
-                x.currency,
-                x.text,
-                x.start + sp.start,
-                x.end + sp.start,
-                x.in_parens,
+        found = find_money(s[m.end() :], story.dateline_country, story.published_at)
+        if found and found[0].start < 3:
+            x = found[0]
+            off = sp.start + m.end()
+            return Money(
+                x.amount, x.amount_max, x.bound, x.currency, x.text, x.start + off, x.end + off, x.in_parens
             )
-            for x in find_money(s[m.end() :], story.dateline_country, story.published_at)
-        ]
-        # offsets above are relative to s[m.end():]; shift them
-        ms = [
-            Money(
-                x.amount,
-                x.amount_max,
-                x.bound,
-                x.currency,
-                x.text,
-                x.start + m.end(),
-                x.end + m.end(),
-                x.in_parens,
-            )
-            for x in ms
-        ]
-        if ms and ms[0].start - (sp.start + m.end()) < 3:
-            return ms[0]
     return None
 
 
-__all__ = ["extract_deals", "Span"]
+__all__ = ["extract_deals", "based_country", "Span"]

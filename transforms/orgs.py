@@ -21,6 +21,7 @@ _TOKEN = re.compile(
     r"|&|,|;|:|[“”\"]|\S",
 )
 _TICKER = re.compile(r"<[A-Z0-9]{1,6}(?:\.[A-Z]{1,2}){0,2}>")
+_MONEY_TOKEN = re.compile(r"^[A-Z]{1,3}\$?\d[\d.,]*[a-z]{0,3}$")
 _CONNECTORS = {
     "and",
     "of",
@@ -46,10 +47,10 @@ _STOP_WORDS = frozenset(
     Under Through According After Before Following Less More Most Meanwhile However But And Or If As
     Considering Despite Since While When Where Who Which What Today Yesterday Tomorrow Also Other Some
     Mr Mrs Ms Dr Sir Analyst Analysts
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
-    August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
+    January February June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept
+    Oct Nov Dec
     Reuters Reuter Press Association Shares Share Under Terms Financial Details Exercise Both Each
-    Read Related Published Updated Source Photo File FILE PHOTO Kindly Business News Online Brewing
+    Read Related Published Updated Source Photo File FILE PHOTO Kindly Brewing
     Pharmaceutical Industrial Japanese Italian Separately Through Considering Less Sources Under
     US UK U.S. U.K. EU Mn Bn Rs Rs. Sh N R RM SR Ltd Inc Corp Co Plc PLC AG SA SpA NV BV LLC
     """.split()
@@ -59,6 +60,7 @@ _TITLES = frozenset(
     """
     CEO Chairman Chairperson Chief President Minister Secretary Director Spokesman Spokeswoman Governor
     Chairwoman Founder Co-founder MD CFO COO CTO Ambassador Envoy Officer Head Executive
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday
     """.split()
 )
 _SUFFIXES = (
@@ -80,7 +82,9 @@ class NameRun:
     @property
     def country(self) -> str | None:
         """Country when the whole run is a country name or demonym ("Italy's", "German")."""
-        return demonym_code(self.text)
+        return demonym_code(self.text) or (
+            demonym_code(self.text + ".") if self.text.endswith(tuple("SKA")) else None
+        )
 
 
 def _is_cap(tok: str) -> bool:
@@ -150,6 +154,10 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[NameRun
         if tok[-2:] in ("'s", "’s") or tok[-2:] in ("'S", "’S"):
             bare, poss = tok[:-2], True
         if bare in _TITLES:
+            close()
+            i += 1
+            continue
+        if _MONEY_TOKEN.match(bare):
             close()
             i += 1
             continue

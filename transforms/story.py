@@ -106,15 +106,16 @@ def analyse(title: str | None, text: str, published_at: datetime | None = None) 
 def subject_run(story: Story, span: Span, trig_start: int) -> NameRun | None:
     """The actor of the deal sentence: the named party before the trigger that heads a clause."""
     text = story.text
-    runs = name_runs(text, span.start, span.start + trig_start)
+    trig_abs = span.start + trig_start
+    runs = name_runs(text, span.start, trig_abs)
     best: tuple[float, int, NameRun] | None = None
     for i, r in enumerate(runs):
-        if r.country or r.words and r.words[0] in _WEEKDAYS:
+        if r.country:
             continue
         before = text[max(span.start, r.start - 25) : r.start]
         if _EXCLUDE_BEFORE.search(before) and not r.bracketed:
             continue
-        after = text[r.end : span.start + trig_start + 40]
+        after = text[r.end : trig_abs + 40]
         after = re.sub(r"^\s*(?:<[^<>]{1,12}>|\([^()]{1,30}\))", "", after)
         score = 0.0
         if r.possessive:
@@ -129,14 +130,17 @@ def subject_run(story: Story, span: Span, trig_start: int) -> NameRun | None:
         if _FOLLOW_VERB.match(after):
             score += 3.0
         elif re.match(r"^\s*,", after):
-            # apposition: "Stripe, has acquired" / "X, partner of Y, has"
-            tail = re.sub(r"^\s*,[^,]{0,90},?", "", after)
-            if _FOLLOW_VERB.match(after.lstrip(" ,")) or _FOLLOW_VERB.match(tail):
+            # apposition: "Stripe, has acquired" / "X, partner of Y, has" / "CVG, which ..., will"
+            commas = [m.end() for m in re.finditer(r",", text[r.end : trig_abs])]
+            if any(_FOLLOW_VERB.match(text[r.end + c : trig_abs + 40]) for c in commas):
                 score += 2.5
             else:
                 score += 0.5
         elif re.match(r"^\s*(?:unit|subsidiary|arm)\b", after):
             score += 2.5
+        prev = runs[i - 1] if i > 0 else None
+        if prev is not None and re.fullmatch(r",\s*", text[prev.end : r.start]) and not prev.country:
+            score -= 0.6  # an apposition naming the previous party again ("Corporation, CVG,")
         if (
             r.start == span.start
             and len(r.words) == 1
@@ -144,6 +148,8 @@ def subject_run(story: Story, span: Span, trig_start: int) -> NameRun | None:
             and not _FOLLOW_VERB.match(after)
         ):
             score -= 2.0  # "Brewing giant Inbev": a sentence-initial descriptor
+        if _CORPORATE_END.search(r.text):
+            score += 0.6
         if r.bracketed:
             score += 0.5
         if best is None or score >= best[0]:
@@ -151,6 +157,21 @@ def subject_run(story: Story, span: Span, trig_start: int) -> NameRun | None:
     if best is None or best[0] < 0:
         return None
     return best[2]
+
+
+def buyer_after(story: Story, span: Span, trig_end: int) -> NameRun | None:
+    """Seller-side framing ("X has been sold to Y", "X sold its unit to Y"): the buyer is Y."""
+    for r in name_runs(story.text, span.start + trig_end, span.end):
+        if r.country:
+            continue
+        if (
+            re.match(r"^\s+(?:[a-z-]+\s+){0,2}(?:company|firm|group|unit)\b", story.text[r.end : r.end + 30])
+            and r.words[0][0].isupper()
+            and len(r.words) == 1
+        ):
+            continue
+        return r
+    return None
 
 
 def generic_subject_name(story: Story, idx: int, span: Span) -> NameRun | None:
@@ -185,7 +206,7 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
         )
         for m in money
     )
-    strong = [t for t in trigs if t.kind in ("acquisition", "joint_venture", "funding_round")]
+    strong = [t for t in trigs if t.kind in ("sold_to", "acquisition", "joint_venture", "funding_round")]
     invest = [t for t in trigs if t.kind == "invest"]
     build = [t for t in trigs if t.kind == "build"]
     reasons: list[str] = []
@@ -205,9 +226,20 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
     else:
         return None
     reasons.append(f"trigger:{trig.kind}:{trig.text.lower()}")
-    investor = subject_run(story, span, trig.start)
+    if trig.kind == "sold_to":
+        investor = buyer_after(story, span, trig.end)
+    else:
+        investor = subject_run(story, span, trig.start)
     if investor is None:
         investor = generic_subject_name(story, idx, span)
+    if investor is None and re.match(
+        r"^(?:It|The\s+(?:company|firm|group|automaker|carmaker|car\s+maker|bank|fund|conglomerate|investor))\b",
+        sent,
+    ):
+        investor = _previous_actor(story, idx)
+        if investor is not None:
+            s -= 0.3
+            reasons.append("anaphora")
     if investor is not None:
         s += 1.0
     else:
@@ -218,7 +250,9 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
         s += 0.8
     if money:
         s += 0.7
-    s -= 0.3 * position
+    s -= 0.6 * position
+    if _shares_name_with_title(sent, story.title):
+        s += 0.6
     neg_sent = _negatives(sent)
     neg_title = _negatives(story.title)
     firm = bool(
@@ -232,6 +266,8 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
         w = _WEIGHTS[fam][0]
         if fam == "speculative" and firm:
             w *= 0.25
+        if fam == "debt" and _first_hit_pos("debt", sent) > trig.start:
+            w = 0.4  # "plans to build a plant financed by revenue bonds": financing detail of a real deal
         s -= w
         reasons.append(f"neg:{fam}:{hits[0].lower()}")
     for fam, hits in neg_title.items():
@@ -247,18 +283,50 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
 
 # cue family -> (weight in the deal sentence, weight in the headline)
 _WEIGHTS = {
-    "speculative": (1.6, 1.6),
+    "speculative": (2.0, 1.6),
     "failed": (2.0, 2.0),
-    "debt": (0.6, 1.8),
+    "debt": (1.5, 1.8),
     "ipo": (1.0, 1.8),
-    "results": (0.3, 1.2),
+    "results": (1.5, 1.2),
     "market": (1.0, 1.5),
     "policy": (0.6, 1.2),
-    "macro": (1.2, 1.5),
+    "macro": (2.0, 1.5),
     "budget": (0.8, 1.5),
     "procurement": (0.6, 1.2),
     "closure": (0.8, 1.2),
+    "past": (1.0, 0.0),
 }
+
+
+def _first_hit_pos(name: str, s: str) -> int:
+    from transforms.cues import _compiled
+
+    m = _compiled(name).search(s)
+    return m.start() if m else -1
+
+
+_TITLE_STOP = frozenset("the a an to in of for and on at by with its new us uk".split())
+
+
+def _shares_name_with_title(sent: str, title: str) -> bool:
+    """The sentence names a party the headline names (case-insensitive, capitalised words only)."""
+    if not title:
+        return False
+    tw = {w.lower() for w in re.findall(r"[A-Za-z][\w&-]{2,}", title)} - _TITLE_STOP
+    sw = {w.lower() for w in re.findall(r"\b[A-Z][\w&-]{2,}", sent)} - _TITLE_STOP
+    return bool(tw & sw)
+
+
+def _previous_actor(story: Story, idx: int) -> NameRun | None:
+    """The named actor of an earlier lead sentence, for "The automaker ... confirmed ..."."""
+    for j in reversed([k for k in story.lead if k < idx]):
+        sp = story.sentences[j]
+        trigs = find_triggers(sp.of(story.text))
+        if trigs:
+            r = subject_run(story, sp, trigs[0].start)
+            if r is not None:
+                return r
+    return None
 
 
 def _negatives(s: str) -> dict[str, list[str]]:
