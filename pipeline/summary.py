@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
@@ -45,6 +46,15 @@ def investments_of_run(output: str, files: list[str]) -> list[dict]:
     return sorted(rows, key=lambda r: -(r["confidence"] or 0.0))
 
 
+def rows_in(output: str, table: str) -> int | None:
+    """Rows of a table across all runs in DIR (Parquet footers only); None when unreadable."""
+    try:
+        dataset = ds.dataset(FileSystems.join(output, table), format="parquet", ignore_prefixes=[".", "_"])
+        return dataset.count_rows()
+    except (FileNotFoundError, OSError, ValueError):
+        return None
+
+
 def render_table(rows: list[dict]) -> str:
     header = "  ".join(name[:width].ljust(width) for name, width in _COLUMNS)
     lines = [header, "  ".join("-" * width for _, width in _COLUMNS)]
@@ -56,7 +66,13 @@ def render_table(rows: list[dict]) -> str:
 
 
 def render_summary(
-    run_id: str, output: str, inputs_read: int, outcomes: Outcomes, files: list[str], manifest: str, seconds: float
+    run_id: str,
+    output: str,
+    inputs_read: int,
+    outcomes: Outcomes,
+    files: list[str],
+    manifest: str,
+    seconds: float,
 ) -> str:
     rows = investments_of_run(output, files)
     parts = [f"\nInvestments found in run {run_id}: {len(rows)}"]
@@ -71,12 +87,23 @@ def render_summary(
     if outcomes.errors_by_type:
         parts.append("Errors by type: " + ", ".join(f"{k} {v}" for k, v in outcomes.errors_by_type.items()))
     if outcomes.skipped_by_reason:
-        parts.append("Skipped by reason: " + ", ".join(f"{k} {v}" for k, v in outcomes.skipped_by_reason.items()))
+        parts.append(
+            "Skipped by reason: " + ", ".join(f"{k} {v}" for k, v in outcomes.skipped_by_reason.items())
+        )
     if outcomes.non_terminal_errors:
         parts.append(f"Deal-extraction errors on written articles: {outcomes.non_terminal_errors}")
     docs_per_s = inputs_read / seconds if seconds > 0 else 0.0
     parts.append(f"Time: {seconds:.1f} s ({docs_per_s:.1f} inputs/s)")
+    totals = {t: rows_in(output, t) for t in ("articles", "investments")}
+    if outcomes.skipped_by_reason.get("duplicate") or totals["articles"] != outcomes.articles:
+        parts.append(
+            f"{output} now holds {totals['articles'] or 0} articles and {totals['investments'] or 0} "
+            "investments from all runs"
+        )
     tables = sorted({f.split("/", 1)[0] for f in files})
-    parts.append("Parquet: " + (", ".join(FileSystems.join(output, t) for t in tables) if tables else "(nothing written)"))
+    parts.append(
+        "Parquet: "
+        + (", ".join(FileSystems.join(output, t) for t in tables) if tables else "(nothing written)")
+    )
     parts.append(f"Manifest: {manifest}")
     return "\n".join(parts)

@@ -8,6 +8,7 @@ as an ``ErrorRecord`` with the stage name, so a bad document never stops the run
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -26,20 +27,34 @@ ERRORS = "errors"
 NAMESPACE = "dealstream"
 
 
+PROGRESS_EVERY_SECONDS = 30.0
+
+
 class ExtractTextFn(beam.DoFn):
-    """RawDocument -> ExtractedText; failures -> 'errors'."""
+    """RawDocument -> ExtractedText; failures -> 'errors'. Logs progress on long runs."""
 
     def __init__(self, run_id: str, strip_sidebars: bool = True) -> None:
         self.run_id = run_id
         self.strip_sidebars = strip_sidebars
         self.settings: ExtractorSettings | None = None
         self.failed = Metrics.counter(NAMESPACE, "extract_failed")
+        self.seen = 0
+        self.started = self.last_log = 0.0
 
     def setup(self) -> None:
         self.settings = make_settings(strip_sidebars=self.strip_sidebars)
+        self.started = self.last_log = time.monotonic()
+
+    def _progress(self) -> None:
+        self.seen += 1
+        now = time.monotonic()
+        if now - self.last_log >= PROGRESS_EVERY_SECONDS:
+            self.last_log = now
+            LOG.info("extracted %d documents in this worker (%.1f docs/s)", self.seen, self.seen / (now - self.started))
 
     def process(self, doc: RawDocument) -> Iterator:
         assert self.settings is not None
+        self._progress()
         try:
             yield extract_text(doc, self.settings)
         except InputRejected as err:
