@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 STATE_VERSION = 1
 DEFAULT_MAX_ENTRY_ATTEMPTS = 5
+MAX_GIVEN_UP = 50_000  # remembered permanent failures (oldest forgotten first)
 
 
 def state_path(output: str) -> str:
@@ -71,6 +72,7 @@ class FailedEntry:
 class FeedState:
     feeds: dict[str, FeedHealth] = field(default_factory=dict)
     failed_entries: dict[str, FailedEntry] = field(default_factory=dict)
+    given_up: dict[str, str] = field(default_factory=dict)  # url -> "when: why", not fetched again
     updated_at: str | None = None
     run_id: str | None = None
 
@@ -143,8 +145,12 @@ def apply_entry_outcome(state: FeedState, outcome: EntryOutcome, max_attempts: i
         stamp = outcome.published or outcome.at
         if stamp and (health.newest_entry_at is None or stamp > health.newest_entry_at):
             health.newest_entry_at = stamp
-    if outcome.ok or not outcome.transient:
+    if outcome.ok or outcome.new:
         state.failed_entries.pop(outcome.url, None)
+        return None
+    if not outcome.transient:
+        state.failed_entries.pop(outcome.url, None)
+        _give_up(state, outcome.url, f"{outcome.at}: {outcome.error}")
         return None
     failed = state.failed_entries.get(outcome.url) or FailedEntry(
         url=outcome.url, feed_url=outcome.feed_url, first_failed_at=outcome.at
@@ -158,9 +164,18 @@ def apply_entry_outcome(state: FeedState, outcome: EntryOutcome, max_attempts: i
     failed.content = outcome.content or failed.content
     if failed.attempts >= max_attempts:
         state.failed_entries.pop(outcome.url, None)
-        return f"gave up after {failed.attempts} attempts: {outcome.error}"
+        message = f"gave up after {failed.attempts} attempts: {outcome.error}"
+        _give_up(state, outcome.url, f"{outcome.at}: {message}")
+        return message
     state.failed_entries[outcome.url] = failed
     return None
+
+
+def _give_up(state: FeedState, url: str, why: str) -> None:
+    state.given_up.pop(url, None)
+    state.given_up[url] = why  # insertion order = age
+    while len(state.given_up) > MAX_GIVEN_UP:
+        state.given_up.pop(next(iter(state.given_up)))
 
 
 def retry_entries(state: FeedState, feed_urls: set[str] | None = None) -> list[FailedEntry]:
@@ -179,6 +194,7 @@ def to_json(state: FeedState) -> str:
         "run_id": state.run_id,
         "feeds": {url: dataclasses.asdict(h) for url, h in sorted(state.feeds.items())},
         "failed_entries": {url: dataclasses.asdict(e) for url, e in sorted(state.failed_entries.items())},
+        "given_up": state.given_up,
     }
     return json.dumps(data, indent=2, ensure_ascii=False)
 
@@ -200,6 +216,7 @@ def from_json(text: str) -> FeedState:
             url: FailedEntry(**_known_fields(FailedEntry, e))
             for url, e in data.get("failed_entries", {}).items()
         },
+        given_up=dict(data.get("given_up") or {}),
         updated_at=data.get("updated_at"),
         run_id=data.get("run_id"),
     )

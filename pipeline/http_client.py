@@ -52,12 +52,9 @@ ACCEPT_HTML = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 
 def package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from pipeline import __version__
 
-    try:
-        return version("dealstream")
-    except PackageNotFoundError:
-        return "0+unknown"
+    return __version__
 
 
 def default_user_agent(contact_url: str = DEFAULT_CONTACT_URL) -> str:
