@@ -122,7 +122,7 @@ def _target(story: Story, cand: Candidate) -> tuple[NameRun | None, str | None]:
     text = story.text
     sp = cand.span
     if cand.trigger.kind == "sold_to":
-        # "London's famous Savoy hotel has been sold to ...": the subject is what was sold
+        # "London's famous Grand hotel has been sold to ...": the subject is what was sold
         head_runs = [r for r in name_runs(text, sp.start, sp.start + cand.trigger.start) if not r.country]
         cs = find_countries(text[sp.start : sp.start + cand.trigger.start])
         return (head_runs[-1] if head_runs else None), (cs[0].code if cs else None)
@@ -215,7 +215,7 @@ def _pct_value(s: str) -> float | None:
 
 
 def based_country(text: str, name: str) -> str | None:
-    """Where a named party is based: "Grab, based in Singapore", "X is a Bermuda-based", "Leuven-based X"."""
+    """Where a named party is based: "Acme, based in Singapore", "X is a Bermuda-based", "Leuven-based X"."""
     w = re.escape(name)
     pats = (
         w + r"\b[^.;]{0,40}?\bbased\s+in\s+(?P<place>[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)",
@@ -239,12 +239,12 @@ def _investor_country(
     text = story.text
     sp = cand.span
     if inv is not None and sp.start <= inv.start < sp.end:
-        # a country word modifying the investor: "Italy's Ferruzzi", "German car maker BMW"
+        # a country word modifying the investor: "Italy's Acme", "German car maker Bolt"
         mid = text[inv.end : sp.start + cand.trigger.start]
         for m in _THE_DEMONYM.finditer(mid):
             cc = _demonym(m.group("dem"))
             if cc:
-                return cc  # "Volkswagen's Mexico unit said the German carmaker plans to invest"
+                return cc  # "Acme's Mexico unit said the German carmaker plans to invest"
         clause_start = max(sp.start, inv.start - 110)
         head = text[clause_start : inv.start]
         for c in reversed(find_countries(head)):
@@ -264,7 +264,7 @@ def _investor_country(
             cc = ticker_country(inv.ticker)
             if cc and (inv.ticker.find(".") > 0 or story.wire):
                 return cc
-    # the headline: "ITALY'S AGIP PETROLI BUYS STAKE", "Saudi group to invest"
+    # the headline: "ITALY'S ACME PETROLI BUYS STAKE", "Saudi group to invest"
     title = story.title
     trig_pos = _title_trigger_pos(title) if title else None
     if title and trig_pos is not None:
@@ -304,7 +304,7 @@ def _investor_country(
         if cc:
             return cc
     if inv is not None and story.title:
-        # wire headline ticker: "BORDEN <BN> TO ACQUIRE MAJOR PASTA MAKER"
+        # wire headline ticker: "ACME <ACM> TO ACQUIRE MAJOR PASTA MAKER"
         first = (inv.words[0] if inv.words else inv.text.split()[0]).upper()
         m = re.search(re.escape(first) + r"[\w\s.&]{0,20}?<(?P<t>[A-Z0-9.]{1,10})>", story.title.upper())
         if m:
@@ -411,7 +411,7 @@ def _amount(story: Story, cand: Candidate, kind: str) -> Money | None:
             return own
     if pick is not None:
         return pick
-    # "EOH has acquired Aptronics ... The purchase consideration of R194 million is payable ..."
+    # "Acme has acquired Bolt ... The purchase consideration of R194 million is payable ..."
     first = cand.investor.words[0] if cand.investor is not None and cand.investor.words else None
     for j in range(cand.index + 1, min(cand.index + 3, len(story.sentences))):
         s = story.sentences[j].of(text)

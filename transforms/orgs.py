@@ -1,9 +1,9 @@
 """Organisation names in deal sentences: proper-name runs, the actor, the object, affiliates.
 
 No company list is shipped (the rules must generalise): names are found from their shape --
-runs of capitalised words joined by "and", "of", "&" (``General Motors of Canada Ltd``,
-``Procter and Gamble AG``), Reuters' angle-bracketed names (``<Hawley Group Ltd>``), short
-parenthesised acronyms (``Scottish and Newcastle (S&N)``) -- while ticker tags (``<SNE.T>``),
+runs of capitalised words joined by "and", "of", "&" (``Acme Motors of Canada Ltd``,
+``Smith and Jones AG``), Reuters' angle-bracketed names (``<Acme Group Ltd>``), short
+parenthesised acronyms (``Smith and Jones (S&J)``) -- while ticker tags (``<SNE.T>``),
 countries, demonyms, weekdays and titles are set aside.
 """
 
@@ -16,7 +16,7 @@ from transforms.countries import demonym_code, ticker_country
 
 _TOKEN = re.compile(
     r"<[^<>\n]{1,60}>"  # <Name Inc> or <TICKER.X>
-    r"|\((?:[^()\n]{1,40})\)"  # (S&N), (U.K.), (Alibaba Cloud)
+    r"|\((?:[^()\n]{1,40})\)"  # (S&J), (U.K.), (Acme Cloud)
     r"|[A-Za-z0-9][\w&'’.\-]*[\w&]|[A-Za-z0-9]"
     r"|&|,|;|:|[“”\"]|\S",
 )
@@ -55,7 +55,7 @@ _STOP_WORDS = frozenset(
     US UK U.S. U.K. EU Mn Bn Rs Rs. Sh N R RM SR Ltd Inc Corp Co Plc PLC AG SA SpA NV BV LLC
     """.split()
 )
-# Titles end a name run: "Whale Cloud CEO Ben Zhou" is the company, then a person.
+# Titles end a name run: "Acme Cloud CEO Jane Doe" is the company, then a person.
 _TITLES = frozenset(
     """
     CEO Chairman Chairperson Chief President Minister Secretary Director Spokesman Spokeswoman Governor
@@ -181,8 +181,8 @@ def normalise_name(name: str | None) -> str:
     """Comparable form of a company name: case, punctuation, aliases and corporate suffixes dropped."""
     if not name:
         return ""
-    s = re.sub(r"\([^)]*\)", " ", name)  # parenthesised alias: "Scottish and Newcastle (S&N)"
-    s = re.sub(r",\s*[A-Z][A-Z&-]{1,8}\s*$", " ", s)  # trailing ", CVG"
+    s = re.sub(r"\([^)]*\)", " ", name)  # parenthesised alias: "Smith and Jones (S&J)"
+    s = re.sub(r",\s*[A-Z][A-Z&-]{1,8}\s*$", " ", s)  # trailing ", XYZ"
     s = s.lower().replace("&", " and ")
     s = re.sub(r"[’'`]s\b", "", s)
     s = re.sub(r"[^\w\s]", " ", s)
@@ -195,7 +195,7 @@ def normalise_name(name: str | None) -> str:
 
 
 def names_match(a: str | None, b: str | None) -> bool:
-    """Normalised names equal, or one is the other's leading words ("Ali Baba" / "Alibaba")."""
+    """Normalised names equal, or one is the other's leading words ("Acme Co" / "AcmeCo")."""
     na, nb = normalise_name(a), normalise_name(b)
     if not na or not nb:
         return False

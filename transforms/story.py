@@ -125,12 +125,12 @@ def subject_run(story: Story, span: Span, trig_start: int) -> NameRun | None:
                 and not nxt.country
                 and re.match(r"^\W*\s*[\w\s]{0,3}$", text[r.end + 2 : nxt.start])
             ):
-                continue  # "<CCL Industries Inc>'s Continental Can Canada Inc unit": the unit acts
+                continue  # "<Parent Holdings Inc>'s Acme Packaging Ltd unit": the unit acts
             score += 1.0
         if _FOLLOW_VERB.match(after):
             score += 3.0
         elif re.match(r"^\s*,", after):
-            # apposition: "Stripe, has acquired" / "X, partner of Y, has" / "CVG, which ..., will"
+            # apposition: "Acme, has acquired" / "X, partner of Y, has" / "XYZ, which ..., will"
             commas = [m.end() for m in re.finditer(r",", text[r.end : trig_abs])]
             if any(_FOLLOW_VERB.match(text[r.end + c : trig_abs + 40]) for c in commas):
                 score += 2.5
@@ -140,14 +140,14 @@ def subject_run(story: Story, span: Span, trig_start: int) -> NameRun | None:
             score += 2.5
         prev = runs[i - 1] if i > 0 else None
         if prev is not None and re.fullmatch(r",\s*", text[prev.end : r.start]) and not prev.country:
-            score -= 0.6  # an apposition naming the previous party again ("Corporation, CVG,")
+            score -= 0.6  # an apposition naming the previous party again ("Corporation, XYZ,")
         if (
             r.start == span.start
             and len(r.words) == 1
             and re.match(r"^\s+[a-z]", text[r.end : r.end + 3])
             and not _FOLLOW_VERB.match(after)
         ):
-            score -= 2.0  # "Brewing giant Inbev": a sentence-initial descriptor
+            score -= 2.0  # "Brewing giant Acme": a sentence-initial descriptor
         if _CORPORATE_END.search(r.text):
             score += 0.6
         if r.bracketed:
@@ -172,6 +172,21 @@ def buyer_after(story: Story, span: Span, trig_end: int) -> NameRun | None:
             continue
         return r
     return None
+
+
+_PLANNED_BUILD = re.compile(
+    r"plans?\s+to\s+(?:build|construct|set\s+up|establish)|will\s+(?:build|construct|set\s+up)", re.I
+)
+
+
+def _lead_of_syndicate(story: Story, span: Span, trig_start: int) -> NameRun | None:
+    """ "A group of venture firms led by X invested ...": the first-named lead is the investor."""
+    prefix = story.text[span.start : span.start + trig_start]
+    m = re.search(r"\bled\s+by\s+", prefix)
+    if not m:
+        return None
+    runs = name_runs(story.text, span.start + m.end(), span.start + trig_start)
+    return runs[0] if runs and runs[0].start == span.start + m.end() else None
 
 
 def generic_subject_name(story: Story, idx: int, span: Span) -> NameRun | None:
@@ -217,7 +232,7 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
     elif invest and (money or cue_hits("commitment", sent)):
         trig = invest[0]
         s += 1.6
-    elif build and money:
+    elif build and (money or _PLANNED_BUILD.search(sent)):
         trig = build[0]
         s += 1.3
     elif invest or build:
@@ -230,6 +245,8 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
         investor = buyer_after(story, span, trig.end)
     else:
         investor = subject_run(story, span, trig.start)
+    if investor is None:
+        investor = _lead_of_syndicate(story, span, trig.start)
     if investor is None:
         investor = generic_subject_name(story, idx, span)
     if investor is None and re.match(
@@ -253,14 +270,19 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
     s -= 0.6 * position
     if _shares_name_with_title(sent, story.title):
         s += 0.6
+    elif position > 0 and story.title:
+        s -= 0.8  # a later sentence about parties the headline does not name
     neg_sent = _negatives(sent)
     neg_title = _negatives(story.title)
     firm = bool(
         re.search(
-            r"pledged|has\s+agreed|agreed\s+to|signed|complet|concluded|acquired|bought|will\s+invest|is\s+investing|plans\s+to\s+invest|is\s+to\s+(?:buy|acquire|invest)",
+            r"pledged|has\s+agreed|agreed\s+to|signed|complet|concluded|acquired|bought|will\s+invest|is\s+investing|"
+            r"plans?\s+to\s+(?:invest|build|construct|set\s+up|establish|acquire|buy)|is\s+to\s+(?:buy|acquire|invest)",
             sent,
             re.I,
         )
+    ) and not re.search(
+        r"memorandum\s+of\s+understanding|\bMoU\b|to\s+(?:negotiate|discuss|explore|study)\b", sent, re.I
     )
     for fam, hits in neg_sent.items():
         w = _WEIGHTS[fam][0]
@@ -295,6 +317,7 @@ _WEIGHTS = {
     "procurement": (0.6, 1.2),
     "closure": (0.8, 1.2),
     "past": (1.0, 0.0),
+    "debt_main": (2.0, 1.5),
 }
 
 

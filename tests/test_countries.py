@@ -1,0 +1,61 @@
+"""Country mentions, datelines and tickers as ISO 3166-1 alpha-2 (historic codes where labels use them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.countries import find_countries, place_country, ticker_country
+from transforms.sentences import dateline_length, dateline_place
+
+
+@pytest.mark.parametrize(
+    "text,codes",
+    [
+        ("has shown keen interest in the Pakistani market", ["PK"]),
+        ("a Chinese company and a West German bank", ["CN", "DE"]),
+        ("a Yugoslav maker in Split, Yugoslavia", ["YU", "YU"]),
+        ("the Soviet Union and the U.S.", ["SU", "US"]),
+        ("India's biggest brewer", ["IN"]),
+        ("a plant in Tamil Nadu", ["IN"]),
+        ("its Bridgend engine plant in South Wales", ["GB"]),
+        ("for US$233.5 million", []),
+        ("the UAE firm", ["AE"]),
+    ],
+)
+def test_find_countries(text, codes):
+    assert [c.code for c in find_countries(text)] == codes
+
+
+def test_all_caps_headlines():
+    found = find_countries("ITALY'S AGIP PETROLI BUYS STAKE IN U.S. COMPANY", caps=True)
+    assert [c.code for c in found] == ["IT", "US"]
+
+
+@pytest.mark.parametrize(
+    "sentence,place,code",
+    [
+        ("ISLAMABAD: Considering the location", "ISLAMABAD", "PK"),
+        ("LAHORE : Prime Minister", "LAHORE", "PK"),
+        ("LONDON, March 2 - Sony (U.K.) Ltd said", "LONDON", "GB"),
+        ("PRINCETON, N.J., March 11 - Chronar Corp said", "PRINCETON, N.J.", "US"),
+        ("ESCHBORN, West Germany, March 2 - Alcan said", "ESCHBORN, West Germany", "DE"),
+        ("TORONTO, April 13 - Great Lakes said", "TORONTO", "CA"),
+        ("KUALA LUMPUR: Malaysian Investment", "KUALA LUMPUR", "MY"),
+    ],
+)
+def test_datelines(sentence, place, code):
+    assert dateline_place(sentence) == place
+    assert place_country(place) == code
+    assert sentence[dateline_length(sentence) :][0].isupper()
+
+
+def test_no_dateline_in_ordinary_sentence():
+    assert dateline_length("The company said it would invest.") == 0
+
+
+@pytest.mark.parametrize(
+    "ticker,code",
+    [("<SNE.T>", "JP"), ("<BP.L>", "GB"), ("<GL.TO>", "CA"), ("<F>", "US"), ("<Hawley Group Ltd>", None)],
+)
+def test_tickers(ticker, code):
+    assert ticker_country(ticker) == code
