@@ -23,6 +23,9 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline import __version__
+from pipeline.feed_options import feed_settings_from_args
+from pipeline.feeds_config import FeedConfigError
+from pipeline.feeds_source import feed_report
 from pipeline.graph import RunConfig, build_pipeline
 from pipeline.manifest import (
     committed_files,
@@ -42,7 +45,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 # Subcommands other than `run` live in their own modules: name -> "module:function", where
 # function(argv) parses its own flags and returns the exit status.
-SUBCOMMANDS: dict[str, str] = {}
+SUBCOMMANDS: dict[str, str] = {"feeds": "pipeline.feeds_check:main"}
 
 
 class UsageError(Exception):
@@ -110,9 +113,13 @@ def new_run_id(now: datetime) -> str:
 def validate(args: argparse.Namespace, now: datetime) -> RunConfig:
     if not args.output:
         raise UsageError("--output DIR is required")
-    if not args.input:
-        raise UsageError("--input GLOB is required (at least one)")
-    refs, empty = expand_globs(list(args.input))
+    try:
+        feeds = feed_settings_from_args(args)
+    except FeedConfigError as err:
+        raise UsageError(str(err)) from None
+    if not args.input and feeds is None:
+        raise UsageError("--input GLOB, --feeds FILE or --feed URL is required (at least one)")
+    refs, empty = expand_globs(list(args.input)) if args.input else ([], [])
     if empty:
         raise UsageError(f"--input: {empty[0]!r} matches no file")
     if "://" not in args.output:
@@ -131,6 +138,7 @@ def validate(args: argparse.Namespace, now: datetime) -> RunConfig:
         max_doc_bytes=args.max_doc_bytes,
         num_shards=args.num_shards,
         strip_sidebars=args.strip_sidebars,
+        feeds=feeds,
     )
 
 
@@ -139,9 +147,12 @@ def _counter(result, name: str) -> int:
     return sum(c.committed if c.committed is not None else c.attempted for c in counters)
 
 
-def exit_status(inputs_read: int, outcomes, max_error_rate: float) -> tuple[int, str]:
+def exit_status(inputs_read: int, outcomes, max_error_rate: float, feeds: dict | None = None) -> tuple[int, str]:
     """Non-zero when a scheduler should notice: nothing came out, or too many errors."""
-    duplicates = outcomes.skipped_by_reason.get("duplicate", 0)
+    if feeds and feeds["all_feeds_failed"]:
+        return EXIT_FAILED, f"failed: every feed failed ({feeds['feeds_failed']} of {feeds['feeds_read']})"
+    # Nothing new since the last run (already written, or feeds answered 304) is not a dead run.
+    duplicates = outcomes.skipped_by_reason.get("duplicate", 0) + outcomes.skipped_by_reason.get("unchanged", 0)
     if inputs_read > 0 and outcomes.articles == 0 and duplicates == 0:
         return EXIT_FAILED, "dead: inputs were read but no article was produced"
     if inputs_read > 0 and outcomes.errors / inputs_read > max_error_rate:
@@ -160,7 +171,8 @@ def execute(config: RunConfig, beam_args: list[str], options_record: dict, max_e
     inputs_read = _counter(result, "inputs_read")
     files = committed_files(config.output, config.run_id)
     outcomes = count_outcomes(config.output, files)
-    code, status = exit_status(inputs_read, outcomes, max_error_rate)
+    feeds = feed_report(result, config.output, files) if config.feeds else None
+    code, status = exit_status(inputs_read, outcomes, max_error_rate, feeds)
     manifest = {
         "run_id": config.run_id,
         "status": status,
@@ -177,6 +189,8 @@ def execute(config: RunConfig, beam_args: list[str], options_record: dict, max_e
         "reconciled": inputs_read == outcomes.total,
         "files": files,
     }
+    if feeds is not None:
+        manifest["feeds"] = feeds
     path = manifest_path(config.output, config.run_id)
     write_json_atomically(path, manifest)
     print(render_summary(config.run_id, config.output, inputs_read, outcomes, files, path, pipeline_seconds))

@@ -14,6 +14,8 @@ import apache_beam as beam
 
 from pipeline import __version__
 from pipeline.existing import DropKnownDocs
+from pipeline.feed_jobs import FeedRunSettings
+from pipeline.feeds_source import FetchFeeds, WriteFeedState
 from pipeline.sinks import WriteArticles, WriteRunLog
 from pipeline.sources import ReadSeeds
 from transforms.records import InputRef
@@ -32,6 +34,7 @@ class RunConfig:
     num_shards: int = 4
     strip_sidebars: bool = True
     pipeline_version: str = __version__
+    feeds: FeedRunSettings | None = None
 
     @property
     def run_date(self) -> str:
@@ -47,13 +50,25 @@ class PipelineOutputs(NamedTuple):
     written: beam.PCollection  # paths of committed files
 
 
-def read_sources(p: beam.Pipeline, config: RunConfig) -> tuple[beam.PCollection, list, list]:
-    """Every configured source -> (raw documents, [error pcolls], [skip pcolls])."""
+def read_sources(
+    p: beam.Pipeline, config: RunConfig, feed_outcomes: list | None = None
+) -> tuple[beam.PCollection, list, list]:
+    """Every configured source -> (raw documents, [error pcolls], [skip pcolls]).
+
+    ``feed_outcomes`` collects the feed source's outcomes for the state write at the end.
+    """
     docs, errors, skips = [], [], []
     if config.seed_refs:
         seeds = p | "ReadSeeds" >> ReadSeeds(config.seed_refs, config.run_id, config.max_doc_bytes)
         docs.append(seeds.docs)
         errors.append(seeds.errors)
+    if config.feeds:
+        feeds = p | "FetchFeeds" >> FetchFeeds(config.feeds, config.run_id, config.output)
+        docs.append(feeds.docs)
+        errors.append(feeds.errors)
+        skips.append(feeds.skips)
+        if feed_outcomes is not None:
+            feed_outcomes.append(feeds.outcomes)
     if not docs:
         docs.append(p | "NoInput" >> beam.Create([]))
     merged = docs[0] if len(docs) == 1 else tuple(docs) | "AllDocs" >> beam.Flatten()
@@ -61,7 +76,8 @@ def read_sources(p: beam.Pipeline, config: RunConfig) -> tuple[beam.PCollection,
 
 
 def build_pipeline(p: beam.Pipeline, config: RunConfig) -> PipelineOutputs:
-    docs, errors, skips = read_sources(p, config)
+    feed_outcomes: list = []
+    docs, errors, skips = read_sources(p, config, feed_outcomes)
     new = docs | "DropKnownDocs" >> DropKnownDocs(config.output, config.run_id)
     texts = new.docs | "ExtractArticles" >> ExtractArticles(config.run_id, config.strip_sidebars)
     articles = texts.texts | "ClassifyArticles" >> ClassifyArticles(
@@ -76,4 +92,8 @@ def build_pipeline(p: beam.Pipeline, config: RunConfig) -> PipelineOutputs:
         config.output, config.run_id, config.run_date, config.num_shards
     )
     paths = (written.paths, logged) | "CommittedFiles" >> beam.Flatten()
+    for outcomes in feed_outcomes:  # validators advance only once the output is committed
+        _ = outcomes | "WriteFeedState" >> WriteFeedState(
+            config.output, config.run_id, config.feeds.max_entry_attempts, after=paths
+        )
     return PipelineOutputs(results=results.results, errors=all_errors, skips=all_skips, written=paths)

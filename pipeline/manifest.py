@@ -18,7 +18,9 @@ from apache_beam.io.filesystems import FileSystems
 
 # Errors recorded for an article that was still written (deal extraction failed): they are
 # worth seeing but are not the input's outcome.
-NON_TERMINAL_STAGES = frozenset({"extract_deals"})
+# Feeds: a recovered ill-formed feed, and a page failure whose entry was written from its
+# own text (text_source = feed_content).
+NON_TERMINAL_STAGES = frozenset({"extract_deals", "parse_feed_recovered", "fetch_page_fallback"})
 
 
 @dataclass

@@ -6,6 +6,8 @@ import argparse
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipeline.feed_options import FEED_OPTION_DESTS, add_feed_arguments
+
 DEFAULT_MAX_DOC_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_ERROR_RATE = 0.5
 DEFAULT_NUM_SHARDS = 4
@@ -89,6 +91,7 @@ class DealstreamOptions(PipelineOptions):
         parser.add_argument(
             "--quiet", action="store_true", default=False, help="Print only the final summary lines."
         )
+        add_feed_arguments(parser)
 
 
 OWN_OPTION_DESTS = frozenset(
@@ -104,3 +107,4 @@ OWN_OPTION_DESTS = frozenset(
         "quiet",
     }
 )
+OWN_OPTION_DESTS = OWN_OPTION_DESTS | FEED_OPTION_DESTS

@@ -110,7 +110,10 @@ def extract_plain(doc: RawDocument, settings: ExtractorSettings) -> ExtractedTex
         text = strip_tail(text)
     if not text.strip():
         raise InputRejected("no_text", "document has no body text")
-    published_at, published_source = choose_published((), doc.published, doc.url, _upper_bound(doc), "input")
+    entry_label = "feed_entry" if doc.source_kind == "feed" else "input"
+    published_at, published_source = choose_published(
+        (), doc.published, doc.url, _upper_bound(doc), entry_label
+    )
     return ExtractedText(
         doc=doc,
         title=doc.title,
