@@ -9,15 +9,15 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline.manifest import Outcomes
 
-_COLUMNS = (
-    ("investor", 22),
-    ("target", 18),
-    ("target_country", 7),
-    ("amount", 15),
-    ("currency", 4),
-    ("deal_type", 18),
-    ("published_at", 10),
-    ("title", 38),
+_COLUMNS = (  # (column, header, width)
+    ("investor", "investor", 22),
+    ("target", "target", 18),
+    ("target_country", "country", 7),
+    ("amount", "amount", 15),
+    ("currency", "cur", 4),
+    ("deal_type", "deal_type", 18),
+    ("published_at", "published", 10),
+    ("title", "title", 38),
 )
 MAX_ROWS = 20
 
@@ -39,7 +39,7 @@ def investments_of_run(output: str, files: list[str]) -> list[dict]:
     for relative in files:
         if relative.startswith("investments/"):
             with FileSystems.open(FileSystems.join(output, relative)) as handle:
-                tables.append(pq.read_table(handle, columns=[c for c, _ in _COLUMNS] + ["confidence"]))
+                tables.append(pq.read_table(handle, columns=[c for c, _, _ in _COLUMNS] + ["confidence"]))
     if not tables:
         return []
     rows = pa.concat_tables(tables).to_pylist()
@@ -56,10 +56,10 @@ def rows_in(output: str, table: str) -> int | None:
 
 
 def render_table(rows: list[dict]) -> str:
-    header = "  ".join(name[:width].ljust(width) for name, width in _COLUMNS)
-    lines = [header, "  ".join("-" * width for _, width in _COLUMNS)]
+    header = "  ".join(label.ljust(width) for _, label, width in _COLUMNS)
+    lines = [header, "  ".join("-" * width for _, _, width in _COLUMNS)]
     for row in rows[:MAX_ROWS]:
-        lines.append("  ".join(_cell(row.get(name), width).ljust(width) for name, width in _COLUMNS))
+        lines.append("  ".join(_cell(row.get(name), width).ljust(width) for name, _, width in _COLUMNS).rstrip())
     if len(rows) > MAX_ROWS:
         lines.append(f"... and {len(rows) - MAX_ROWS} more (see the investments table)")
     return "\n".join(lines)

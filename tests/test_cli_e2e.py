@@ -95,3 +95,25 @@ def test_partition_paths_and_manifest(seed_run):
     assert not list(seed_run.rglob(".tmp-*")), "temporary files left behind"
     for path in seed_run.rglob("*.parquet"):
         assert path.name.startswith(f"part-{manifest['run_id']}-")
+
+
+def test_summary_shows_the_table_counts_and_paths(tmp_path, capsys):
+    assert run("--input", str(SEED), "--output", str(tmp_path)) == 0
+    printed = capsys.readouterr().out
+    assert "Investments found in run" in printed and "Whale Cloud" in printed and "70,000,000" in printed
+    assert "Inputs read: 1" in printed and "[reconciled]" in printed
+    assert f"Parquet: {tmp_path}/articles, {tmp_path}/investments" in printed
+    assert "Manifest: " in printed and "_runs/" in printed
+
+
+def test_module_entry_point_and_console_script():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    module = subprocess.run([sys.executable, "-m", "pipeline", "--version"], capture_output=True, text=True, check=True)
+    assert module.stdout.startswith("dealstream ")
+    script = Path(sys.executable).with_name("dealstream")
+    if script.exists():
+        usage = subprocess.run([str(script), "run", "--help"], capture_output=True, text=True, check=True)
+        assert "--max-doc-bytes" in usage.stdout and "--max-error-rate" in usage.stdout
