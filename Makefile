@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 OUT ?= out
 
-.PHONY: run test eval eval-extraction bench lint clean install install-test
+.PHONY: run test test-dataflow eval eval-extraction bench lint clean install install-test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,19 @@ test: $(VENV)/.installed-test
 ## make eval: score classification and field extraction on the dev labels
 eval: $(VENV)/.installed-test
 	$(PY) -m pipeline.evaluate --output $(OUT)/eval
+
+## make test-dataflow: install the gcp extra, then the Dataflow tests (offline dry run, wheel)
+test-dataflow: $(VENV)/.installed-test
+	$(PIP) install -q -e '.[gcp]'
+	DEALSTREAM_REQUIRE_GCP=1 $(VENV)/bin/pytest -q -m dataflow
+
+## make eval-extraction: text quality of dealstream vs bare trafilatura (AEB + snippet sets)
+eval-extraction: $(VENV)/.installed-test
+	$(PY) -m pipeline.extraction_eval
+
+## make bench: docs/s and peak RSS, trafilatura loop vs dealstream (not part of make test)
+bench: $(VENV)/.installed-test
+	$(PY) -m bench.bench_pipeline
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -34,6 +34,10 @@ def _missing_gcp_extra() -> str | None:
     return None
 
 
+if _missing_gcp_extra() and os.environ.get("DEALSTREAM_REQUIRE_GCP"):
+    # `make test-dataflow` installs the extra first: there a skip would hide a broken install.
+    raise RuntimeError(_missing_gcp_extra())
+
 pytestmark = [
     pytest.mark.dataflow,
     pytest.mark.skipif(_missing_gcp_extra() is not None, reason=str(_missing_gcp_extra())),
