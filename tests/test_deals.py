@@ -78,6 +78,15 @@ def test_human_capital_phrase_is_not_a_deal():
             "USD",
         ),
         (
+            "Government buys miner",
+            "The Zambian government has bought 85 pct of Calder Mining Corp for 25 mln dlrs, the ministry said.",
+            "Zambian government",
+            "Calder Mining Corp",
+            "acquisition",
+            25e6,
+            "USD",
+        ),
+        (
             "Seller exits",
             "The Grand Hotel has been sold to Harbour Holdings for £80m, its owner said.",
             None,

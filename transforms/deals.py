@@ -73,8 +73,7 @@ def _fields(story: Story, cand: Candidate) -> DealFields:
     horizon = find_horizon(sent)
     amount_usd = to_usd(money.amount, money.currency, story.published_at) if money else None
     affiliates = affiliates_of(text, inv.text) if inv else ()
-    filled = sum(x is not None for x in (investor, tgt_country, money, inv_country))
-    conf = 1 / (1 + math.exp(-(cand.score - 2.0))) * (0.55 + 0.1 * filled)
+    conf = _confidence(story, cand, inv, target_place_country, tgt_country, money)
     return DealFields(
         deal_type=kind,
         investor=investor,
@@ -95,6 +94,37 @@ def _fields(story: Story, cand: Candidate) -> DealFields:
         investor_affiliates=affiliates,
         amount_usd=amount_usd,
     )
+
+
+# How often each field is right, by how it was found (priors, not fitted to the check split):
+# read straight from the deal sentence vs. inferred from elsewhere in the story vs. missing.
+_P_INVESTOR = {"sentence": 0.92, "indirect": 0.7, "none": 0.5}
+_P_TARGET_COUNTRY = {"sentence": 0.92, "fallback": 0.7, "none": 0.4}
+_P_AMOUNT = {"sentence": 0.95, "nearby": 0.75, "none": 0.65}
+
+
+def _confidence(
+    story: Story,
+    cand: Candidate,
+    inv: NameRun | None,
+    place_cc: str | None,
+    tgt_cc: str | None,
+    money: Money | None,
+) -> float:
+    """P(the row's story is a deal) x P(investor, target country and amount are right)."""
+    p_story = 1 / (1 + math.exp(-1.2 * (cand.score - 2.0)))
+    if inv is None:
+        p_inv = _P_INVESTOR["none"]
+    elif cand.span.start <= inv.start < cand.span.end and "anaphora" not in cand.reasons:
+        p_inv = _P_INVESTOR["sentence"]
+    else:
+        p_inv = _P_INVESTOR["indirect"]
+    p_tc = _P_TARGET_COUNTRY["sentence" if place_cc else ("fallback" if tgt_cc else "none")]
+    if money is None:
+        p_amt = _P_AMOUNT["none"]
+    else:
+        p_amt = _P_AMOUNT["sentence" if cand.span.start <= money.start < cand.span.end else "nearby"]
+    return p_story * p_inv * p_tc * p_amt
 
 
 _DESCRIPTOR_NOUN = re.compile(

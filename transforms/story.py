@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from transforms.countries import place_country
+from transforms.countries import demonym_code, place_country
 from transforms.cues import Trigger, cue_hits, find_triggers
 from transforms.money import Money, find_money
 from transforms.orgs import NameRun, name_runs
@@ -179,6 +179,33 @@ _PLANNED_BUILD = re.compile(
 )
 
 
+_GOVERNMENT = re.compile(
+    r"(?:\b[Tt]he\s+)?(?P<c>[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)(?:['’]s)?\s+(?:government|state|treasury)\b"
+)
+
+
+def _government_actor(story: Story, span: Span, trig_start: int) -> NameRun | None:
+    """ "The Ruritanian government has bought 85 pct of ...": a government named by its country acts."""
+    prefix = story.text[span.start : span.start + trig_start]
+    for m in _GOVERNMENT.finditer(prefix):
+        if demonym_code(m.group("c")):
+            s, e = span.start + m.start("c"), span.start + m.end()
+            return NameRun(story.text[s:e], s, e, words=tuple(story.text[s:e].split()))
+    return None
+
+
+def _is_named_syndicate(story: Story, span: Span, trig_start: int) -> bool:
+    """Several named investors act together ("X, Y and Z invested ..."): an investment without a lead."""
+    runs = [r for r in name_runs(story.text, span.start, span.start + trig_start) if not r.country]
+    return len(runs) >= 2 and bool(
+        re.search(
+            r"\b(?:investors?|firms|funds|partners|group\s+of|consortium|syndicate)\b",
+            story.text[span.start : span.start + trig_start],
+            re.I,
+        )
+    )
+
+
 def _lead_of_syndicate(story: Story, span: Span, trig_start: int) -> NameRun | None:
     """ "A group of venture firms led by X invested ...": the first-named lead is the investor."""
     prefix = story.text[span.start : span.start + trig_start]
@@ -257,8 +284,13 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
         if investor is not None:
             s -= 0.3
             reasons.append("anaphora")
+    if investor is None and trig.kind != "sold_to":
+        investor = _government_actor(story, span, trig.start)
+    syndicate = investor is None and _is_named_syndicate(story, span, trig.start)
     if investor is not None:
         s += 1.0
+    elif syndicate:
+        reasons.append("named_syndicate")  # LABELS.md: a syndicate with no lead -> investor null
     else:
         s -= 1.5
         reasons.append("no_named_investor")
