@@ -11,6 +11,18 @@ from transforms.classify import classify
 
 POSITIVE = [
     (
+        "Shareholders approve takeover",
+        "Shareholders of Denby Plc on Thursday approved its 1.2 billion pound takeover by Hartwell Group.",
+    ),
+    (
+        "Miner completes purchase",
+        "Karoo Resources has completed its acquisition of Tembo Mining for R3.2 billion, the company said in a statement.",
+    ),
+    (
+        "Retailer opens centre",
+        "Kenyan supermarket chain Naivas has opened a Sh3 billion distribution centre in Nairobi, its chief executive said.",
+    ),
+    (
         "Maker agrees to buy rival",
         "Northgate Foods Plc said it has agreed to buy rival Brookfield Bakeries Ltd for 120 mln stg in cash.",
     ),
@@ -58,6 +70,42 @@ POSITIVE = [
 ]
 
 NEGATIVE = [
+    (
+        "Telecom giant eyes stake in rival",
+        "Orbit Telecom is eyeing a 30% stake in Kapa Networks, people familiar with the matter said on Monday.",
+    ),
+    (
+        "Bidder won't raise offer",
+        "Hartwell Group said on Friday it would not raise its 450p-a-share offer for Denby Plc, which has rejected the approach.",
+    ),
+    (
+        "Firm secures World Bank loan for plant",
+        "Sahel Cement has secured a $50 million loan from the World Bank to build a new kiln in Niger, the lender said.",
+    ),
+    (
+        "FDI rises 20pc",
+        "Foreign direct investment into the country rose 20 per cent to $4.2 billion in the first half, the central bank said on Tuesday.",
+    ),
+    (
+        "Minister invites investors",
+        "The minister invited Chinese investors to invest in the country's special economic zones during a meeting in Beijing.",
+    ),
+    (
+        "Company denies takeover report",
+        "Qoris Holdings on Wednesday denied a newspaper report that it was close to acquiring a majority stake in Lanta Foods.",
+    ),
+    (
+        "Regulator blocks merger",
+        "The competition regulator has blocked the proposed $3bn merger of Velo Airlines and Skyline Air, citing higher fares.",
+    ),
+    (
+        "Government to privatise airline",
+        "The government plans to sell a majority stake in the national airline next year, the finance minister told parliament.",
+    ),
+    (
+        "Bank issues bonds",
+        "Harbor Bank raised $500m through a five-year bond issue to fund lending to small businesses, it said.",
+    ),
     (
         "Shares jump on takeover talk",
         "Shares in Dunmore Plc rose 8% on Tuesday on speculation that a rival may bid for the firm.",

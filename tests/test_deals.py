@@ -87,6 +87,33 @@ def test_human_capital_phrase_is_not_a_deal():
             "USD",
         ),
         (
+            "Shareholders approve takeover",
+            "Shareholders of Denby Plc on Thursday approved its 1.2 billion pound takeover by Hartwell Group.",
+            "Hartwell Group",
+            "Denby Plc",
+            "acquisition",
+            1.2e9,
+            "GBP",
+        ),
+        (
+            "Fintech raises $25m",
+            "Lagos-based fintech Kuda has raised $25 million in a Series A round led by Valar Ventures, the company said.",
+            "Valar Ventures",
+            "Kuda",
+            "funding_round",
+            25e6,
+            "USD",
+        ),
+        (
+            "Venture to build refinery",
+            "Petro Orient and Gulf Refining Co have formed a 50-50 joint venture to build a $1.5bn refinery in Oman, the companies said.",
+            "Petro Orient",
+            None,
+            "joint_venture",
+            1.5e9,
+            "USD",
+        ),
+        (
             "Seller exits",
             "The Grand Hotel has been sold to Harbour Holdings for £80m, its owner said.",
             None,
@@ -109,3 +136,31 @@ def test_simple_deals(title, body, investor, target, deal_type, amount, currency
         assert d.deal_type == deal_type
     assert d.amount == amount and d.currency == currency
     assert body[d.evidence_start : d.evidence_end] == d.evidence
+
+
+def test_target_nationality_named_is_not_taken_as_the_buyers():
+    (d,) = extract_deals(
+        "Carmaker buys 49% of supplier",
+        "Hanse Auto AG said on Monday it had agreed to buy 49 percent of Spanish parts maker Ferrosa SA for 300 million euros.",
+    )
+    assert (d.deal_type, d.target, d.target_country, d.investor_country) == (
+        "stake",
+        "Ferrosa SA",
+        "ES",
+        None,
+    )
+
+
+def test_foreign_factory_pledge_is_fdi():
+    (d,) = extract_deals(
+        "Japanese firm to set up factory",
+        "LAGOS: Japanese electronics maker Hoshi Corp will set up a $120 million television factory in Ogun State, "
+        "the company announced on Monday.",
+    )
+    assert (d.deal_type, d.investor, d.investor_country, d.target_country) == (
+        "fdi_pledge",
+        "Hoshi Corp",
+        "JP",
+        "NG",
+    )
+    assert d.evidence.startswith("Japanese electronics maker")

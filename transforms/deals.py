@@ -62,7 +62,24 @@ def _fields(story: Story, cand: Candidate) -> DealFields:
     inv = cand.investor
     investor = collapse_ws(inv.text) if inv else None
     target_run, target_place_country = _target(story, cand)
+    if (
+        cand.trigger.kind == "funding_round"
+        and inv is not None
+        and re.match(r"rais", cand.trigger.text, re.I)
+    ):
+        # "Kuda has raised $25m in a round led by Valar": the lead investor invests in the raiser
+        lead = _round_lead(story, cand)
+        target_run, inv = inv, lead
+        investor = collapse_ws(inv.text) if inv else None
+        target_place_country = None
+    if investor and re.search(r"\S+\s+\S+\s+and\s+\S+\s+\S+", investor):
+        left = investor.split(" and ")[0]
+        investor = left if len(left.split()) >= 2 else investor  # co-investors: the first named
     target = collapse_ws(target_run.text) if target_run else None
+    if target_run is not None and re.search(
+        r"\b(?:State|Province|Region|County|District|Zone)$", target_run.text
+    ):
+        target = None  # a place, not a company
     kind = _deal_kind(story, cand, target_run)
     money = _amount(story, cand, kind)
     tgt_country = target_place_country or _target_country_fallback(story, cand, target_run, money)
@@ -244,6 +261,18 @@ def _pct_value(s: str) -> float | None:
         return _PCT_WORDS.get(s.lower())
 
 
+def _round_lead(story: Story, cand: Candidate) -> NameRun | None:
+    sp = cand.span
+    m = re.search(
+        r"\b(?:led\s+by|from)\s+", cand.trigger.text + story.text[sp.start + cand.trigger.end : sp.end]
+    )
+    if not m:
+        return None
+    seg_start = sp.start + cand.trigger.start + m.end()
+    runs = [r for r in name_runs(story.text, seg_start, sp.end) if not r.country]
+    return runs[0] if runs else None
+
+
 def based_country(text: str, name: str) -> str | None:
     """Where a named party is based: "Acme, based in Singapore", "X is a Bermuda-based", "Leuven-based X"."""
     w = re.escape(name)
@@ -359,7 +388,10 @@ def _investor_country(
         code, n = counts.most_common(1)[0]
         if len(counts) == 1 or n >= 2 * sorted(counts.values())[-2]:
             return code
-    if not counts and target_cc:
+    named_target_nationality = kind in ("acquisition", "stake") and any(
+        c.kind == "demonym" for c in find_countries(text[sp.start + cand.trigger.end : sp.end])
+    )
+    if not counts and target_cc and not named_target_nationality:
         return target_cc  # nothing foreign in the story: a domestic deal
     return None
 

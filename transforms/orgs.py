@@ -46,7 +46,7 @@ _STOP_WORDS = frozenset(
     The A An This That These Those It Its He She They We I You Our Their His Her In On At For By From With
     Under Through According After Before Following Less More Most Meanwhile However But And Or If As
     Considering Despite Since While When Where Who Which What Today Yesterday Tomorrow Also Other Some
-    Mr Mrs Ms Dr Sir Analyst Analysts
+    Mr Mrs Ms Dr Sir Analyst Analysts Shareholders Owners Investors Directors Workers Officials Executives Employees
     January February June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept
     Oct Nov Dec
     Reuters Reuter Press Association Shares Share Under Terms Financial Details Exercise Both Each
@@ -102,7 +102,7 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[NameRun
         nonlocal cur
         while cur and cur[-1][0].lower() in _CONNECTORS:
             cur.pop()
-        while cur and cur[0][0] in _STOP_WORDS:
+        while cur and (cur[0][0] in _STOP_WORDS or cur[0][0].lower() in _CONNECTORS):
             cur.pop(0)
         if cur:
             s, e = cur[0][1], cur[-1][2]
