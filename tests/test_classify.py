@@ -71,6 +71,18 @@ POSITIVE = [
 
 NEGATIVE = [
     (
+        "Brewer's profits jump",
+        "Dutch brewer Halvor has seen its profits jump thanks to its acquisition of rival Brouw last year.",
+    ),
+    (
+        "Banks arrange hotel loan",
+        "Norden Hotels and Vika Bygg are raising a 40 mln dlr loan for their joint venture hotel in Shanghai, the lead bank said.",
+    ),
+    (
+        "Capital spending seen flat",
+        "Private plant and equipment investment will grow 0.1 pct in fiscal 1988, starting April 1, a state bank survey said.",
+    ),
+    (
         "Telecom giant eyes stake in rival",
         "Orbit Telecom is eyeing a 30% stake in Kapa Networks, people familiar with the matter said on Monday.",
     ),

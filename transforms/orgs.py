@@ -47,7 +47,7 @@ _STOP_WORDS = frozenset(
     Under Through According After Before Following Less More Most Meanwhile However But And Or If As
     Considering Despite Since While When Where Who Which What Today Yesterday Tomorrow Also Other Some
     Mr Mrs Ms Dr Sir Analyst Analysts Shareholders Owners Investors Directors Workers Officials Executives Employees
-    January February June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept
+    January February April June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept
     Oct Nov Dec
     Reuters Reuter Press Association Shares Share Under Terms Financial Details Exercise Both Each
     Read Related Published Updated Source Photo File FILE PHOTO Kindly Brewing

@@ -174,6 +174,24 @@ def buyer_after(story: Story, span: Span, trig_end: int) -> NameRun | None:
     return None
 
 
+_NOMINAL = re.compile(
+    r"(?:acquisition|investments?|merger|joint[\s-]+venture|JV|takeover|purchase|funding|expansion|moderni[sz]ation|"
+    r"retooling|new\s+(?:plant|factory|facility|production|manufacturing))",
+    re.IGNORECASE,
+)
+_GOVERNING_VERB = re.compile(
+    r"\b(?:announc\w*|sign\w*|complet\w*|conclud\w*|agree\w*|made|make|makes|unveil\w*|plans?|planned|planning|"
+    r"form\w*|set\s+up|establish\w*|to|will|would|has|have|had|is|are|was|pledg\w*|commit\w*|approv\w*|"
+    r"launch\w*|seal\w*|clinch\w*|finali[sz]\w*|confirm\w*|begin|began|start\w*)\b[^,;]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def _pick(trigs: list[Trigger]) -> Trigger:
+    """The first verbal trigger ("will invest"), else the first nominal one ("investment company")."""
+    return next((t for t in trigs if not _NOMINAL.match(t.text)), trigs[0])
+
+
 _PLANNED_BUILD = re.compile(
     r"plans?\s+to\s+(?:build|construct|set\s+up|establish)|will\s+(?:build|construct|set\s+up)", re.I
 )
@@ -254,20 +272,25 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
     reasons: list[str] = []
     s = 0.0
     if strong:
-        trig = strong[0]
+        trig = _pick(strong)
         s += 2.0
     elif invest and (money or cue_hits("commitment", sent)):
-        trig = invest[0]
+        trig = _pick(invest)
         s += 1.6
     elif build and (money or _PLANNED_BUILD.search(sent)):
-        trig = build[0]
+        trig = _pick(build)
         s += 1.3
     elif invest or build:
-        trig = (invest or build)[0]
+        trig = _pick(invest or build)
         s += 0.6
     else:
         return None
     reasons.append(f"trigger:{trig.kind}:{trig.text.lower()}")
+    if _NOMINAL.match(trig.text) and not _GOVERNING_VERB.search(sent[max(0, trig.start - 45) : trig.start]):
+        # "thanks to its acquisition of X", "a loan for their joint venture hotel": a deal mentioned,
+        # not a deal made -- a noun trigger needs a verb that commits to it
+        s -= 1.0
+        reasons.append("nominal_trigger")
     if trig.kind == "sold_to":
         investor = buyer_after(story, span, trig.end)
     else:
