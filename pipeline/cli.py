@@ -45,7 +45,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 # Subcommands other than `run` live in their own modules: name -> "module:function", where
 # function(argv) parses its own flags and returns the exit status.
-SUBCOMMANDS: dict[str, str] = {"feeds": "pipeline.feeds_check:main"}
+SUBCOMMANDS: dict[str, str] = {"feeds": "pipeline.feeds_check:main", "schema": "pipeline.schema_export:main"}
 
 
 class UsageError(Exception):

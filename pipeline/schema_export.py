@@ -7,9 +7,10 @@ cannot drift from what the writer writes. Pure functions; the CLI only prints th
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -213,3 +214,17 @@ def render(fmt: str, table: str | None = None) -> str:
         header = f"-- dealstream schema version {SCHEMA_VERSION}"
         return "\n\n".join([header] + [duckdb_ddl(n, schemas[n], parts[n]) for n in names])
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+def main(argv: Sequence[str]) -> int:
+    """``dealstream schema --format bigquery|json|duckdb [--table T]``: print the output schemas."""
+    parser = argparse.ArgumentParser(
+        prog="dealstream schema", description="Print the Parquet output schemas for a warehouse."
+    )
+    parser.add_argument("--format", choices=FORMATS, default="json", help="Output format (default: json).")
+    parser.add_argument(
+        "--table", choices=sorted(TABLES), default=None, help="Only this table (default: every table)."
+    )
+    args = parser.parse_args(list(argv))
+    print(render(args.format, args.table))
+    return 0

@@ -69,3 +69,16 @@ def test_unknown_format_or_table_is_an_error() -> None:
         render("json", "nope")
     with pytest.raises(ValueError):
         bigquery_fields(pa.schema([("d", pa.decimal128(10, 2))]))
+
+
+def test_dealstream_schema_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.cli import main
+
+    assert main(["schema", "--format", "bigquery", "--table", "investments"]) == 0
+    fields = json.loads(capsys.readouterr().out)
+    assert [f["name"] for f in fields] == INVESTMENT_SCHEMA.names
+    assert main(["schema", "--format", "duckdb"]) == 0
+    assert 'CREATE TABLE IF NOT EXISTS "articles"' in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exc:
+        main(["schema", "--format", "avro"])
+    assert exc.value.code == 2
