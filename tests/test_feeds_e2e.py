@@ -210,3 +210,23 @@ def test_real_news_feed_with_real_pages(feed_server, tmp_path, shared_dir):
     assert all(row["text_source"] == "page" and row["word_count"] > 20 for row in articles)
     # Every entry request stayed on loopback and carried our User-Agent.
     assert all(r.headers["user-agent"].startswith("dealstream/") for r in feed_server.log)
+
+
+def test_politeness_holds_across_worker_processes(feed_server, tmp_path):
+    """Two worker processes, two feeds on one host: the host's pages are still fetched one at a
+    time, at least --host-delay apart (they are fetched inside one host-keyed group)."""
+    s = feed_server
+    links = [
+        s.add_page(f"/site/p{i}", page_html(f"Story {i}", [f"Story number {i} text. " * 12]))
+        for i in range(6)
+    ]
+    a = s.add_feed("/a.xml", rss([{"title": f"A{i}", "link": links[i]} for i in range(3)]), rewrite=False)
+    b = s.add_feed("/b.xml", rss([{"title": f"B{i}", "link": links[i]} for i in range(3, 6)]), rewrite=False)
+    out = tmp_path / "out"
+    args = ["--host-delay=0.4", "--feed", a, "--feed", b]
+    assert run(out, *args, "--direct_num_workers=2", "--direct_running_mode=multi_processing") == 0
+    assert len(read_rows(out, "articles")) == 6
+    times = sorted(r.at for r in s.requests_to("/site/"))
+    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    # Server-side arrival times jitter a little under load; unpaced requests are ~2 ms apart.
+    assert len(times) == 6 and min(gaps) >= 0.3, gaps
