@@ -362,6 +362,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--split", choices=["all", "tune", "check"], default="all", help="which misses to print (default all)"
     )
     parser.add_argument("--quiet-misses", action="store_true", help="do not print the misses")
+    parser.add_argument(
+        "--hide-check",
+        action="store_true",
+        help="while writing rules: print neither the check split's scores nor its misses (JSON still has them)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if not (args.corpus / "dev-labels.jsonl").exists():
@@ -381,10 +386,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": score(labels, preds, check),
         "check_ids": sorted(CHECK_IDS),
     }
-    for name in ("full_dev", "tune", "check"):
+    shown = ("tune",) if args.hide_check else ("full_dev", "tune", "check")
+    for name in shown:
         _print_report(name, results[name])
     if not args.quiet_misses:
-        _print_misses(results["full_dev" if args.split == "all" else args.split])
+        split = "tune" if args.hide_check else ("full_dev" if args.split == "all" else args.split)
+        _print_misses(results[split])
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "eval.json").write_text(json.dumps(results, indent=1, default=str), "utf-8")
     preds_out = {k: {kk: vv for kk, vv in v.items() if kk != "text"} for k, v in preds.items()}

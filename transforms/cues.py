@@ -35,12 +35,47 @@ def _compiled(name: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
 
 
+_DOUBLING = re.compile(r"[^aeiou][aeiou][bdgklmnprt]$")
+
+
+def inflect(lemma: str, irregular: dict[str, list[str]] | None = None) -> str:
+    """A regex for every form of a verb lemma: "snap up" -> snap/snaps/snapped/snapping + " up".
+
+    Phrasal verbs inflect their first word; the particle may follow the object ("bought it up" is
+    rare in news, so the particle stays adjacent). A trailing ``*`` marks a verb whose final
+    consonant doubles ("commit*" -> committed); single-syllable CVC verbs double by default.
+    """
+    irregular = irregular if irregular is not None else _data().get("irregular_verbs", {})
+    head, _, rest = lemma.partition(" ")
+    double = head.endswith("*")
+    head = head.rstrip("*")
+    if head.endswith("e"):
+        stem = head[:-1]
+        forms = [head, head + "s", stem + "ed", stem + "ing"]
+    elif re.search(r"[^aeiou]y$", head):
+        stem = head[:-1]
+        forms = [head, stem + "ies", stem + "ied", head + "ing"]
+    elif double or (len(head) <= 4 and _DOUBLING.search(head)):
+        forms = [head, head + "s", head + head[-1] + "ed", head + head[-1] + "ing"]
+    elif re.search(r"(?:s|sh|ch|x)$", head):
+        forms = [head, head + "es", head + "ed", head + "ing"]
+    else:
+        forms = [head, head + "s", head + "ed", head + "ing"]
+    forms += irregular.get(head, [])
+    alt = "(?:" + "|".join(sorted(set(forms), key=len, reverse=True)) + ")"
+    if rest:
+        alt += "".join(r"\s+" + re.escape(w) for w in rest.split())
+    return alt
+
+
 @functools.cache
 def _trigger_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple(
-        (kind, re.compile(r"\b(?:" + "|".join(ph) + r")\b", re.IGNORECASE))
-        for kind, ph in _data()["triggers"].items()
-    )
+    verbs = _data().get("trigger_verbs", {})
+    out = []
+    for kind, ph in _data()["triggers"].items():
+        alts = list(ph) + [inflect(v) for v in verbs.get(kind, [])]
+        out.append((kind, re.compile(r"\b(?:" + "|".join(alts) + r")\b", re.IGNORECASE)))
+    return tuple(out)
 
 
 def find_triggers(sentence: str) -> list[Trigger]:
@@ -61,4 +96,4 @@ def cue_hits(name: str, text: str) -> list[str]:
 
 
 def cue_families() -> list[str]:
-    return [k for k in _data() if k not in ("triggers", "_about")]
+    return [k for k in _data() if k not in ("triggers", "trigger_verbs", "irregular_verbs", "_about")]

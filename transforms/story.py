@@ -25,7 +25,7 @@ _FOLLOW_VERB = re.compile(
     r"^\s*(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+)?"
     r"(?:said|says|has|have|had|is|was|are|were|will|would|plans?|planned|paid|signed|agreed|to|unveil\w*|"
     r"announc\w*|confirm\w*|complet\w*|acquir\w*|bought|buys|took|takes|can|could|may|also|launch\w*|"
-    r"invest\w*|pledg\w*|unit\s+said|subsidiary\s+said|concluded|made|makes|reached|exercise\w*|"
+    r"invest(?:s|ed|ing)?|pledg\w*|unit\s+said|subsidiary\s+said|concluded|made|makes|reached|exercise\w*|"
     r"intends|expects|wants|obtain\w*|set|sets|raised|raises|injects?|pumps?)\b",
     re.IGNORECASE,
 )
@@ -291,7 +291,8 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
         # not a deal made -- a noun trigger needs a verb that commits to it
         s -= 1.0
         reasons.append("nominal_trigger")
-    if trig.kind == "sold_to":
+    passive = trig.kind == "sold_to" or (trig.kind == "build" and trig.text.lower().endswith(" by"))
+    if passive:
         investor = buyer_after(story, span, trig.end)
     else:
         investor = subject_run(story, span, trig.start)
@@ -307,7 +308,7 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
         if investor is not None:
             s -= 0.3
             reasons.append("anaphora")
-    if investor is None and trig.kind != "sold_to":
+    if investor is None and not passive:
         investor = _government_actor(story, span, trig.start)
     syndicate = investor is None and _is_named_syndicate(story, span, trig.start)
     if investor is not None:
@@ -315,7 +316,7 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
     elif syndicate:
         reasons.append("named_syndicate")  # LABELS.md: a syndicate with no lead -> investor null
     else:
-        s -= 1.5
+        s -= 2.5  # LABELS.md: no identifiable investor ("a multinational company") is not a deal
         reasons.append("no_named_investor")
     commit = cue_hits("commitment", sent)
     if commit:
@@ -373,6 +374,7 @@ _WEIGHTS = {
     "closure": (0.8, 1.2),
     "past": (1.0, 0.0),
     "debt_main": (2.0, 1.5),
+    "contract_main": (2.0, 1.5),
 }
 
 
