@@ -69,6 +69,18 @@ _SUFFIXES = (
 )
 
 
+# Words that describe a party rather than name it, capitalised only at a sentence start or in a
+# headline: "Mumbai-based Acme Ltd", "Carmaker Acme Motor Corp" -> "Acme ...".
+_DESCRIPTOR_HEAD = re.compile(
+    r"[\w.]+-(?:based|headquartered|listed|owned|registered|backed|born|controlled)"
+    r"|(?:\w+-)?(?:\w*maker|\w*makers|brewer|miner|retailer|e-?tailer|lender|insurer|reinsurer|carrier|conglomerate|"
+    r"developer|producer|operator|fintech|start-?up|unicorn|refiner|shipper|shipbuilder|supplier|distributor|"
+    r"manufacturer|processor|exporter|importer|trader|hotelier|broadcaster|publisher|airline|tycoon|billionaire|"
+    r"businessman|businesswoman|investor|giant|telco|grocer|utility)",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class NameRun:
     text: str
@@ -103,6 +115,8 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[NameRun
         while cur and cur[-1][0].lower() in _CONNECTORS:
             cur.pop()
         while cur and (cur[0][0] in _STOP_WORDS or cur[0][0].lower() in _CONNECTORS):
+            cur.pop(0)
+        while len(cur) >= 2 and _DESCRIPTOR_HEAD.fullmatch(cur[0][0]) and cur[1][0].lower() not in _CONNECTORS:
             cur.pop(0)
         if cur:
             s, e = cur[0][1], cur[-1][2]
