@@ -150,14 +150,23 @@ class FetchFeeds(beam.PTransform):
     FeedFetchOutcome/EntryOutcome ('outcomes', for ``WriteFeedState``).
 
     Feeds and pages are each fetched inside a step keyed by host, so per-host politeness
-    holds however many workers run.
+    holds however many workers run. ``entry_filter`` (optional) sees the feeds' entries before
+    they are selected and fetched: a PTransform EntryJob -> (EntryJobs kept, Skips); the local
+    stream's dedup (``pipeline.stream_dedup.FilterSeenEntries``) plugs in here.
     """
 
-    def __init__(self, settings: FeedRunSettings, run_id: str, output: str) -> None:
+    def __init__(
+        self,
+        settings: FeedRunSettings,
+        run_id: str,
+        output: str,
+        entry_filter: beam.PTransform | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.run_id = run_id
         self.output = output
+        self.entry_filter = entry_filter
 
     def expand(self, pbegin) -> FeedOutputs:
         jobs, retries = plan_jobs(self.settings, self.output)
@@ -174,8 +183,12 @@ class FetchFeeds(beam.PTransform):
         retried = (
             pbegin | "ListRetries" >> beam.Create(retries) | "CountRetries" >> beam.ParDo(CountRetriesFn())
         )
+        entries, filter_skips = feeds.entries, []
+        if self.entry_filter is not None:
+            entries, skipped = feeds.entries | "FilterEntries" >> self.entry_filter
+            filter_skips.append(skipped)
         selected = (
-            (feeds.entries, retried)
+            (entries, retried)
             | "AllEntries" >> beam.Flatten()
             | "KeyEntriesByDocId" >> beam.Map(_by_doc_id)
             | "GroupEntriesByDocId" >> beam.GroupByKey()
@@ -194,7 +207,7 @@ class FetchFeeds(beam.PTransform):
             )
         )
         errors = (feeds.errors, pages.errors) | "FeedErrors" >> beam.Flatten()
-        skips = (feeds.skips, selected.skips, pages.skips) | "FeedSkips" >> beam.Flatten()
+        skips = (feeds.skips, *filter_skips, selected.skips, pages.skips) | "FeedSkips" >> beam.Flatten()
         outcomes = (feeds.outcomes, selected.outcomes, pages.outcomes) | "FeedOutcomes" >> beam.Flatten()
         return FeedOutputs(pages.docs, errors, skips, outcomes)
 

@@ -414,3 +414,45 @@ WARC_INDEX_SCHEMA = pa.schema(
 WARC_INDEX_PARTITION = "crawl_date"
 
 __all__ += ["WarcPointer", "WarcScanError", "WarcIndexRow", "WARC_INDEX_SCHEMA", "WARC_INDEX_PARTITION"]
+
+
+# --- Streaming: the entries a stream has handled (its exactly-once state) -------------------
+
+
+@dataclass(frozen=True)
+class SeenEntry:
+    """A feed entry the stream has handled, kept until ``expires_at`` so it is never written twice.
+
+    ``entry_time`` is the entry's stated publication time (never later than its first sighting),
+    or the first sighting when the feed gives no date (``dated`` False). The fingerprints are of
+    what the feed said about the entry: the first one is the version that was written.
+    """
+
+    doc_id: str
+    feed_url: str
+    first_fingerprint: str
+    last_fingerprint: str
+    entry_time: datetime
+    dated: bool
+    first_seen_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    run_id: str
+
+
+SEEN_ENTRY_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("feed_url", pa.string()),
+        ("first_fingerprint", pa.string()),
+        ("last_fingerprint", pa.string()),
+        ("entry_time", _TS),
+        ("dated", pa.bool_()),
+        ("first_seen_at", _TS),
+        ("last_seen_at", _TS),
+        ("expires_at", _TS),
+        ("run_id", pa.string()),
+    ]
+)
+
+__all__ += ["SeenEntry", "SEEN_ENTRY_SCHEMA"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
@@ -69,9 +69,12 @@ class ExtractTextFn(beam.DoFn):
 
 
 class ClassifyFn(beam.DoFn):
-    """ExtractedText -> Article (with is_investment and investment_score)."""
+    """ExtractedText -> Article (with is_investment and investment_score).
 
-    def __init__(self, run_id: str, ingested_at: datetime, pipeline_version: str) -> None:
+    ``ingested_at`` None stamps each article when it is classified (a long-running stream).
+    """
+
+    def __init__(self, run_id: str, ingested_at: datetime | None, pipeline_version: str) -> None:
         self.run_id = run_id
         self.ingested_at = ingested_at
         self.pipeline_version = pipeline_version
@@ -100,7 +103,7 @@ class ClassifyFn(beam.DoFn):
             text_source=item.text_source,
             is_investment=verdict.is_investment,
             investment_score=float(verdict.score),
-            ingested_at=self.ingested_at,
+            ingested_at=self.ingested_at or datetime.now(UTC),
             pipeline_version=self.pipeline_version,
             warc_file=doc.warc_file,
             warc_offset=doc.warc_offset,
@@ -193,7 +196,7 @@ class ExtractArticles(beam.PTransform):
 class ClassifyArticles(beam.PTransform):
     """ExtractedText -> Article; 'errors' carries ErrorRecords."""
 
-    def __init__(self, run_id: str, ingested_at: datetime, pipeline_version: str) -> None:
+    def __init__(self, run_id: str, ingested_at: datetime | None, pipeline_version: str) -> None:
         super().__init__()
         self.args = (run_id, ingested_at, pipeline_version)
 
