@@ -76,6 +76,11 @@ def investor_country(
             if re.search(r"[.;]|\b(?:said|has|is|was|will|and)\b", between):
                 continue
             return c.code
+        m = re.search(r"(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})['’]s\s+(?:[a-z-]+\s+){0,3}$", head)
+        if m:
+            cc = place_code(m.group("place"))  # "Abu Dhabi's Qasr Holding", "Lagos's Acme"
+            if cc:
+                return cc
         m = _BASED.search(head)
         if m:
             cc = place_code(m.group("place"))

@@ -15,6 +15,7 @@ from datetime import datetime
 from transforms.deal_amount import deal_amount
 from transforms.deal_countries import based_country, investor_country, target_country_fallback
 from transforms.deal_target import deal_target
+from transforms.countries import city_country, find_countries
 from transforms.fx import to_usd
 from transforms.horizon import find_horizon
 from transforms.money import Money
@@ -36,6 +37,8 @@ _CONTROL = re.compile(
     r"\b(?:majority|controlling|control|whole|entire|all\s+(?:the\s+)?(?:shares|of))\b", re.I
 )
 _MINORITY = re.compile(r"\b(?:minority|minorities|stake|holding|shareholding|interest\s+in)\b", re.I)
+# verbs whose subject is the company taking the money ("Acme has raised/secured/closed $5m ...")
+_RAISER = re.compile(r"(?:rais|secur|bag|clos|land|net|pull|attract|receiv|clinch)\w*\b", re.I)
 _PLACE_WORDS = re.compile(
     r"\b(?:plant|factory|facility|facilities|mill|unit|hub|line|projects?|operations|capacity|complex|park|zone|site|expansion|state)\b",
     re.I,
@@ -57,11 +60,7 @@ def _fields(story: Story, cand: Candidate) -> DealFields:
     inv = cand.investor
     investor = collapse_ws(inv.text) if inv else None
     target_run, target_place_country = deal_target(story, cand)
-    if (
-        cand.trigger.kind == "funding_round"
-        and inv is not None
-        and re.match(r"rais", cand.trigger.text, re.I)
-    ):
+    if cand.trigger.kind == "funding_round" and inv is not None and _RAISER.match(cand.trigger.text):
         # "Kuda has raised $25m in a round led by Valar": the lead investor invests in the raiser
         lead = _round_lead(story, cand)
         target_run, inv = inv, lead
@@ -160,13 +159,16 @@ def _deal_kind(story: Story, cand: Candidate, target: NameRun | None) -> str:
         return "acquisition"
     if kind == "funding_round":
         return "funding_round"
-    if kind in ("invest", "build"):
+    if kind == "invest":
+        # "has invested $500m in (ride-hailing company) Zoomly": equity into a named company
         obj = sent[cand.trigger.end :]
-        m = re.match(r"^[^.;]{0,60}?\bin\s+", obj)
+        m = re.match(r"^[^.;]{0,60}?\bin\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}", obj)
         if (
             target is not None
             and m
-            and re.match(r"\s*(?:the\s+)?" + re.escape(target.text.split()[0]), obj[m.end() :])
+            and obj[m.end() :].startswith(target.text.split()[0])
+            and not city_country(target.text, 50000)
+            and not find_countries(target.text)
         ):
             tail = obj[m.end() + len(target.text) : m.end() + len(target.text) + 40]
             if not _PLACE_WORDS.search(target.text) and not re.match(r"^\W*(?:plant|factory|facility)", tail):
@@ -184,7 +186,7 @@ def _pct_value(s: str) -> float | None:
 def _round_lead(story: Story, cand: Candidate) -> NameRun | None:
     sp = cand.span
     m = re.search(
-        r"\b(?:led\s+by|from)\s+", cand.trigger.text + story.text[sp.start + cand.trigger.end : sp.end]
+        r"\b(?:led\s+by|backed\s+by|from)\s+", cand.trigger.text + story.text[sp.start + cand.trigger.end : sp.end]
     )
     if not m:
         return None
