@@ -12,10 +12,10 @@ import math
 import re
 from datetime import datetime
 
+from transforms.countries import city_country, find_countries
 from transforms.deal_amount import deal_amount
 from transforms.deal_countries import based_country, investor_country, target_country_fallback
 from transforms.deal_target import deal_target
-from transforms.countries import city_country, find_countries
 from transforms.fx import to_usd
 from transforms.horizon import find_horizon
 from transforms.money import Money
@@ -186,7 +186,8 @@ def _pct_value(s: str) -> float | None:
 def _round_lead(story: Story, cand: Candidate) -> NameRun | None:
     sp = cand.span
     m = re.search(
-        r"\b(?:led\s+by|backed\s+by|from)\s+", cand.trigger.text + story.text[sp.start + cand.trigger.end : sp.end]
+        r"\b(?:led\s+by|backed\s+by|from)\s+",
+        cand.trigger.text + story.text[sp.start + cand.trigger.end : sp.end],
     )
     if not m:
         return None
