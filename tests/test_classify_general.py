@@ -463,3 +463,146 @@ def test_general_positive_phrasings(title, text):
 def test_general_hard_negatives(title, text):
     c = classify(title, text)
     assert not c.is_investment, c.reasons
+
+
+# A second, harder batch: multi-sentence leads, passive and formal framings, and negatives whose
+# wording sits close to a deal.
+POSITIVE_HARD = [
+    (
+        "Cement plant set up in Sindh",
+        "A new cement plant worth Rs 12 billion has been set up by Kohsar Cement Ltd in Khairpur district. "
+        "The plant will produce 7,000 tonnes a day.",
+    ),
+    (
+        "Malaysian group to buy property firm",
+        "Tanjung Raya Bhd has entered into a sale and purchase agreement to acquire Permata Land Sdn Bhd for "
+        "RM120 million, it said in a filing to Bursa Malaysia.",
+    ),
+    (
+        "Private equity firm completes buyout",
+        "Private equity firm Redhill Partners has completed its $1.2 billion buyout of software maker Lumira.",
+    ),
+    (
+        "Fertiliser plant construction begins",
+        "Conglomerate Obi Industries has begun construction of a $2.5 billion fertiliser plant in Cross River State, "
+        "its chairman said on Saturday.",
+    ),
+    (
+        "Retailer to spend $300m on new stores",
+        "South African retailer Karoo Mart will spend $300 million opening 100 new stores in Kenya and Uganda "
+        "over three years.",
+    ),
+    (
+        "Firm inks deal to acquire rival",
+        "Cairo-based Nile Pharma has inked a deal to acquire local rival Delta Drugs for EGP 1.5 billion.",
+    ),
+    (
+        "KESTON SAYS IT HOLDS 5.3 PCT OF BARTLETT",
+        "Keston Partners said it bought 520,000 shares of Bartlett Instruments Inc, or 5.3 pct of the total "
+        "outstanding, for investment purposes.",
+    ),
+    (
+        "Telecom group to invest £500m in network",
+        "Telecoms group Albion Connect is to invest £500m in upgrading its UK broadband network over three years, "
+        "it said on Wednesday.",
+    ),
+    (
+        "Three funds back robotics start-up",
+        "Kestrel Ventures, Birchwood Capital and Ostara Partners invested 6 mln dlrs in Qubit Devices Inc, the "
+        "company said.",
+    ),
+    (
+        "Sovereign fund takes stake in airline",
+        "The Gulf state's sovereign wealth fund, Rimal Investment Authority, will take a 25% stake in Zephyr "
+        "Airways for $400 million.",
+    ),
+    (
+        "Group agrees £2bn takeover",
+        "Household goods maker Pennington has agreed to a £2bn takeover by US rival Coldwater Brands, ending "
+        "months of uncertainty.",
+    ),
+]
+
+NEGATIVE_HARD = [
+    (
+        "Group said to prepare bid",
+        "Larchmont Group is understood to be preparing a bid for the Belvoir hotel chain, according to people "
+        "familiar with the matter.",
+    ),
+    (
+        "Rival could make offer",
+        "Ashby Bank could make an offer for Corrigan Savings as early as next week, Sky News reported.",
+    ),
+    (
+        "Airline to buy 12 aircraft",
+        "State carrier Air Zambezi has signed a deal to buy 12 regional aircraft worth $600 million at list prices.",
+    ),
+    (
+        "Railway orders locomotives",
+        "Pakistan Railways will purchase 55 locomotives from a US manufacturer under a $500 million contract.",
+    ),
+    (
+        "Foreign buyers face screening",
+        "Foreign companies buying stakes worth more than $50 million in local firms will need approval from a new "
+        "screening body, the treasurer said.",
+    ),
+    (
+        "Firms agree to study refinery",
+        "Petrolink and Gulfstar Energy agreed to jointly study the feasibility of a $6bn refinery at Gwadar.",
+    ),
+    (
+        "Investor shows interest",
+        "Turkish conglomerate Anka Holding has expressed interest in investing in Pakistan's renewable energy "
+        "sector, the board of investment said.",
+    ),
+    (
+        "Province attracts record investment",
+        "Punjab attracted Rs 500 billion in private investment last year, the provincial investment board said.",
+    ),
+    (
+        "State to invest in roads",
+        "The Lagos State Government will invest N100 billion in roads and bridges this year, the commissioner for "
+        "finance said.",
+    ),
+    (
+        "Firm signs Exim financing",
+        "Kenya Power has signed a $200 million financing agreement with a Chinese export-import bank to upgrade its grid.",
+    ),
+    (
+        "Company prices notes",
+        "Mining group Copperbelt Minerals priced $750 million of senior notes due 2030 to refinance existing debt.",
+    ),
+    (
+        "IPO draws anchor investors",
+        "Harvest Gold raised Rs 240 crore from anchor investors ahead of its initial public offering on Monday.",
+    ),
+    (
+        "Carmaker lays off workers",
+        "Carmaker Thornbury will lay off 900 workers and mothball its engine plant in Coventry next year.",
+    ),
+    (
+        "Project put on hold",
+        "Oceanic Steel has put its $1bn steel mill project in Odisha on hold, citing weak demand.",
+    ),
+    (
+        "Results lifted by acquisition",
+        "Telecom operator Zentel reported a 25 per cent rise in quarterly revenue, boosted by the acquisition "
+        "of Fibrelink last year. Net profit rose to $120m.",
+    ),
+    (
+        "Stock hits high on deal report",
+        "Shares in Quorra Telecom hit a record high after a newspaper said a Gulf investor was weighing a bid.",
+    ),
+]
+
+
+@pytest.mark.parametrize("title,text", POSITIVE_HARD, ids=[t for t, _ in POSITIVE_HARD])
+def test_harder_positive_phrasings(title, text):
+    c = classify(title, text)
+    assert c.is_investment, c.reasons
+
+
+@pytest.mark.parametrize("title,text", NEGATIVE_HARD, ids=[t for t, _ in NEGATIVE_HARD])
+def test_harder_negatives(title, text):
+    c = classify(title, text)
+    assert not c.is_investment, c.reasons

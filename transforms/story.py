@@ -25,7 +25,7 @@ from transforms.money import Money, find_money
 from transforms.sentences import Span
 
 _NOMINAL = re.compile(
-    r"(?:acquisition|investments?|merger|joint[\s-]+venture|JV|takeover|purchase|funding|expansion|moderni[sz]ation|"
+    r"(?:acquisition|buy-?outs?|investments?|merger|joint[\s-]+venture|JV|takeover|purchase|funding|expansion|moderni[sz]ation|"
     r"retooling|new\s+(?:plant|factory|facility|production|manufacturing))",
     re.IGNORECASE,
 )
@@ -111,6 +111,15 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
             reasons.append("anaphora")
     if investor is None and not passive:
         investor = government_actor(story, span, trig.start)
+    if (
+        investor is not None
+        and trig.kind in ("invest", "build")
+        and re.search(
+            r"\b(?:[Gg]overnment|[Gg]ovt|Ministry|Council|Municipality|Department|Treasury)$", investor.text
+        )
+    ):
+        s -= 2.0  # LABELS.md: a government investing or building is budget spending, not a deal
+        reasons.append("government_spending")
     syndicate = investor is None and is_named_syndicate(story, span, trig.start)
     if investor is not None:
         s += 1.0
@@ -176,6 +185,7 @@ _WEIGHTS = {
     "past": (1.0, 0.0),
     "debt_main": (2.0, 1.5),
     "contract_main": (2.0, 1.5),
+    "budget_main": (2.0, 1.5),
 }
 
 
