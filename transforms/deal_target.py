@@ -18,7 +18,7 @@ _OF_OK = re.compile(
 )
 
 
-# What money is put into when it is not a company: the head noun of "its Bridgend engine plant in
+# What money is put into when it is not a company: the head noun of "its Millford engine plant in
 # South Wales", "a $120 million clinker plant in Kitui, Kenya", "metal can making operations of X".
 _FACILITY = re.compile(
     r"\b(?:plants?|factory|factories|facility|facilities|mills?|refinery|hub|production\s+lines?|assembly\s+lines?|"
@@ -56,7 +56,7 @@ def facility_phrase(text: str, start: int, end: int, last: bool = False) -> Name
         t = toks[k].group(0)
         low = t.lower()
         if t == ",":
-            # "Ste. Therese, Quebec, plant": commas inside a capitalised place list only
+            # "Port Arden, Ohio, plant": commas inside a capitalised place list only
             if not (
                 k > 0 and toks[k - 1].group(0)[:1].isupper() and toks[k - 1].group(0).lower() not in _NP_STOP
             ):
@@ -158,16 +158,16 @@ def deal_target(story: Story, cand: Candidate) -> tuple[NameRun | None, str | No
     kind = cand.trigger.kind
     np = facility_phrase(text, obj_start, sp.end)
     if np is not None and kind in ("invest", "build") and (target is None or np.start <= target.end + 40):
-        target = np  # "will invest $50m in its Bridgend engine plant": the plant, not a place name
+        target = np  # "will invest $50m in its Millford engine plant": the plant, not a place name
     elif np is not None and kind == "acquisition" and (target is None or np.start <= target.start < np.end):
-        target = np  # "acquire the Wallaceburg, Ontario, can making operations of ..."
+        target = np  # "acquire the Dunmore, Ontario, can making operations of ..."
     elif target is not None and kind in ("acquisition", "stake"):
         target = _with_head(text, target)
     return target, place_cc
 
 
 def _with_head(text: str, run: NameRun) -> NameRun:
-    """ "the Savoy hotel", "its Acme plant": a name followed by a facility noun is that facility."""
+    """ "the Grand hotel", "its Acme plant": a name followed by a facility noun is that facility."""
     m = re.match(
         r"\s+(?:hotel|plant|factory|mill|refinery|brewery|mine|stores?|chain)\b", text[run.end : run.end + 20]
     )
