@@ -37,6 +37,8 @@ from pipeline.manifest import (
 from pipeline.options import DEFAULT_RUNNER, DealstreamOptions
 from pipeline.sources import METRICS_NAMESPACE, expand_globs
 from pipeline.summary import render_summary
+from pipeline.warc_options import WarcConfigError, warc_settings_from_args
+from pipeline.warc_read import WarcInput
 from transforms.records import SCHEMA_VERSION
 
 LOG = logging.getLogger("dealstream")
@@ -117,8 +119,12 @@ def validate(args: argparse.Namespace, now: datetime) -> RunConfig:
         feeds = feed_settings_from_args(args)
     except FeedConfigError as err:
         raise UsageError(str(err)) from None
-    if not args.input and feeds is None:
-        raise UsageError("--input GLOB, --feeds FILE or --feed URL is required (at least one)")
+    try:
+        warc = warc_settings_from_args(args)
+    except WarcConfigError as err:
+        raise UsageError(str(err)) from None
+    if not args.input and feeds is None and warc is None:
+        raise UsageError("--input GLOB, --feeds FILE, --feed URL, --warc GLOB or --from-index DIR is required (at least one)")
     refs, empty = expand_globs(list(args.input)) if args.input else ([], [])
     if empty:
         raise UsageError(f"--input: {empty[0]!r} matches no file")
@@ -139,6 +145,7 @@ def validate(args: argparse.Namespace, now: datetime) -> RunConfig:
         num_shards=args.num_shards,
         strip_sidebars=args.strip_sidebars,
         feeds=feeds,
+        warc=WarcInput(warc) if warc is not None else None,
     )
 
 
@@ -209,7 +216,36 @@ def cmd_run(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     _configure_logging(args.quiet)
     record = {k: v for k, v in vars(args).items()}
+    if config.warc is not None:
+        return run_archives(config, beam_args, record, args)
     return execute(config, beam_args, record, args.max_error_rate, args.quiet)
+
+
+def run_archives(config: RunConfig, beam_args: list[str], record: dict, args: argparse.Namespace) -> int:
+    """An archive run: bounded batches, each an ordinary run, resumable (pipeline/backfill.py)."""
+    from pipeline.backfill import combined_outcomes, run_backfill
+
+    runner = next((a.split("=", 1)[1] for a in beam_args if a.startswith("--runner=")), None)
+
+    def run_id_for(number: int) -> str:
+        return f"{args.run_id}-{number:04d}" if args.run_id else new_run_id(datetime.now(UTC))
+
+    def run_batch(batch_config: RunConfig) -> int:
+        return execute(batch_config, beam_args, record, args.max_error_rate, args.quiet)
+
+    run_ids = run_backfill(config, runner, run_batch, run_id_for)
+    if not run_ids:
+        print(f"Nothing to do: every archive is already completed in {config.output}/_backfill/manifest.json")
+        return EXIT_OK
+    inputs_read, outcomes = combined_outcomes(config.output, run_ids)
+    code, status = exit_status(inputs_read, outcomes, args.max_error_rate)
+    print(
+        f"Archive run {status}: {len(run_ids)} run(s), {inputs_read} records read -> {outcomes.articles} articles, "
+        f"{outcomes.investments} investments, {outcomes.errors} errors, {outcomes.skipped} skipped"
+    )
+    if code != EXIT_OK:
+        print(f"Run {status}", file=sys.stderr)
+    return code
 
 
 def _configure_logging(quiet: bool) -> None:

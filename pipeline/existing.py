@@ -33,14 +33,15 @@ class DropKnownDocsFn(beam.DoFn):
 
     SKIPS = "skips"
 
-    def __init__(self, output: str, run_id: str) -> None:
+    def __init__(self, output: str, run_id: str, reprocess: bool = False) -> None:
         self.output = output
         self.run_id = run_id
+        self.reprocess = reprocess  # --reprocess: known documents go through and replace their rows
         self.known: frozenset[str] = frozenset()
         self.duplicates = Metrics.counter(METRICS_NAMESPACE, "duplicates_skipped")
 
     def setup(self) -> None:
-        self.known = existing_doc_ids(self.output)
+        self.known = frozenset() if self.reprocess else existing_doc_ids(self.output)
 
     def process(self, doc: RawDocument) -> Iterator:
         if doc.doc_id in self.known:
@@ -53,11 +54,11 @@ class DropKnownDocsFn(beam.DoFn):
 class DropKnownDocs(beam.PTransform):
     """RawDocument -> new RawDocuments (main) and duplicate Skips ('skips')."""
 
-    def __init__(self, output: str, run_id: str) -> None:
+    def __init__(self, output: str, run_id: str, reprocess: bool = False) -> None:
         super().__init__()
-        self.output, self.run_id = output, run_id
+        self.output, self.run_id, self.reprocess = output, run_id, reprocess
 
     def expand(self, docs):
-        return docs | "AgainstOutput" >> beam.ParDo(DropKnownDocsFn(self.output, self.run_id)).with_outputs(
+        return docs | "AgainstOutput" >> beam.ParDo(DropKnownDocsFn(self.output, self.run_id, self.reprocess)).with_outputs(
             DropKnownDocsFn.SKIPS, main="docs"
         )

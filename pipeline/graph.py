@@ -18,6 +18,7 @@ from pipeline.feed_jobs import FeedRunSettings
 from pipeline.feeds_source import FetchFeeds, WriteFeedState
 from pipeline.sinks import WriteArticles, WriteRunLog
 from pipeline.sources import ReadSeeds
+from pipeline.warc_read import ReadWarc, WarcInput, WriteWarcIndex
 from transforms.records import InputRef
 from transforms.stages import ClassifyArticles, ExtractArticles, ExtractDeals
 
@@ -35,6 +36,7 @@ class RunConfig:
     strip_sidebars: bool = True
     pipeline_version: str = __version__
     feeds: FeedRunSettings | None = None
+    warc: WarcInput | None = None
 
     @property
     def run_date(self) -> str:
@@ -51,11 +53,12 @@ class PipelineOutputs(NamedTuple):
 
 
 def read_sources(
-    p: beam.Pipeline, config: RunConfig, feed_outcomes: list | None = None
+    p: beam.Pipeline, config: RunConfig, feed_outcomes: list | None = None, warc_events: list | None = None
 ) -> tuple[beam.PCollection, list, list]:
     """Every configured source -> (raw documents, [error pcolls], [skip pcolls]).
 
-    ``feed_outcomes`` collects the feed source's outcomes for the state write at the end.
+    ``feed_outcomes`` collects the feed source's outcomes for the state write at the end;
+    ``warc_events`` the archive records read, for the side index.
     """
     docs, errors, skips = [], [], []
     if config.seed_refs:
@@ -69,6 +72,15 @@ def read_sources(
         skips.append(feeds.skips)
         if feed_outcomes is not None:
             feed_outcomes.append(feeds.outcomes)
+    if config.warc is not None:
+        warc = p | "ReadWarc" >> ReadWarc(
+            config.run_id, config.warc.settings, config.max_doc_bytes, config.warc.archives, config.warc.items
+        )
+        docs.append(warc.docs)
+        errors.append(warc.errors)
+        skips.append(warc.skips)
+        if warc_events is not None:
+            warc_events.append(warc.index)
     if not docs:
         docs.append(p | "NoInput" >> beam.Create([]))
     merged = docs[0] if len(docs) == 1 else tuple(docs) | "AllDocs" >> beam.Flatten()
@@ -77,8 +89,10 @@ def read_sources(
 
 def build_pipeline(p: beam.Pipeline, config: RunConfig) -> PipelineOutputs:
     feed_outcomes: list = []
-    docs, errors, skips = read_sources(p, config, feed_outcomes)
-    new = docs | "DropKnownDocs" >> DropKnownDocs(config.output, config.run_id)
+    warc_events: list = []
+    docs, errors, skips = read_sources(p, config, feed_outcomes, warc_events)
+    reprocess = config.warc is not None and config.warc.settings.reprocess
+    new = docs | "DropKnownDocs" >> DropKnownDocs(config.output, config.run_id, reprocess)
     texts = new.docs | "ExtractArticles" >> ExtractArticles(config.run_id, config.strip_sidebars)
     articles = texts.texts | "ClassifyArticles" >> ClassifyArticles(
         config.run_id, config.started_at, config.pipeline_version
@@ -91,7 +105,13 @@ def build_pipeline(p: beam.Pipeline, config: RunConfig) -> PipelineOutputs:
     logged = (all_errors, all_skips) | "RunLog" >> beam.Flatten() | "WriteRunLog" >> WriteRunLog(
         config.output, config.run_id, config.run_date, config.num_shards
     )
-    paths = (written.paths, logged) | "CommittedFiles" >> beam.Flatten()
+    committed = [written.paths, logged]
+    for events in warc_events:  # one row per archive record read, joined with its outcome
+        committed.append(
+            (events, results.results, all_errors, all_skips)
+            | "WriteWarcIndex" >> WriteWarcIndex(config.output, config.run_id, config.started_at, config.num_shards)
+        )
+    paths = tuple(committed) | "CommittedFiles" >> beam.Flatten()
     for outcomes in feed_outcomes:  # validators advance only once the output is committed
         _ = outcomes | "WriteFeedState" >> WriteFeedState(
             config.output, config.run_id, config.feeds.max_entry_attempts, after=paths

@@ -7,6 +7,7 @@ import argparse
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.feed_options import FEED_OPTION_DESTS, add_feed_arguments
+from pipeline.warc_options import WARC_OPTION_DESTS, add_warc_arguments
 
 DEFAULT_MAX_DOC_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_ERROR_RATE = 0.5
@@ -92,6 +93,7 @@ class DealstreamOptions(PipelineOptions):
             "--quiet", action="store_true", default=False, help="Print only the final summary lines."
         )
         add_feed_arguments(parser)
+        add_warc_arguments(parser)
 
 
 OWN_OPTION_DESTS = frozenset(
@@ -107,4 +109,4 @@ OWN_OPTION_DESTS = frozenset(
         "quiet",
     }
 )
-OWN_OPTION_DESTS = OWN_OPTION_DESTS | FEED_OPTION_DESTS
+OWN_OPTION_DESTS = OWN_OPTION_DESTS | FEED_OPTION_DESTS | WARC_OPTION_DESTS

@@ -32,6 +32,7 @@ import logging
 import re
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import BinaryIO
 
@@ -188,14 +189,16 @@ def _drain(stream: BinaryIO) -> tuple[bytes, int]:
         total += len(block)
 
 
-def _iterate(path: str, fh: BinaryIO, framing: str, is_arc: bool) -> Iterator[WarcPointer | WarcScanError]:
+def _iterate(
+    path: str, fh: BinaryIO, framing: str, is_arc: bool, start_index: int = 0
+) -> Iterator[WarcPointer | WarcScanError]:
     """Pointers for every record of one opened stream; raises ARCHIVE_ERRORS on damage.
 
     ARC records are converted to WARC headers. In a WARC file, ARC parsing stays off: warcio
     would otherwise take any garbage line for an ARC header.
     """
     iterator = ArchiveIterator(fh, arc2warc=is_arc)
-    for index, record in enumerate(iterator):
+    for index, record in enumerate(iterator, start=start_index):
         http_status = _status(record)
         content_type = _http_content_type(record)
         head, _ = _drain(record.raw_stream)
@@ -288,13 +291,40 @@ def _scan_stream(path: str, is_arc: bool) -> Iterator[WarcPointer | WarcScanErro
             yield _archive_error(path, last_offset, index, exc)
 
 
-def scan_archive(path: str) -> Iterator[WarcPointer | WarcScanError]:
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where a partly processed archive continues: the next record's offset and position."""
+
+    offset: int
+    record_index: int
+    framing: str = FRAMING_MEMBER
+
+
+def _resume_scan(path: str, resume: ResumePoint, is_arc: bool) -> Iterator[WarcPointer | WarcScanError]:
+    if resume.framing == FRAMING_STREAM:
+        for item in _scan_stream(path, is_arc):
+            if item.record_index >= resume.record_index:
+                yield item
+        return
+    index, last_offset = resume.record_index, resume.offset
+    try:
+        with open_archive(path) as fh:
+            fh.seek(resume.offset)
+            for item in _iterate(path, fh, FRAMING_MEMBER, is_arc, start_index=resume.record_index):
+                index, last_offset = item.record_index + 1, item.warc_offset
+                yield item
+    except ARCHIVE_ERRORS as exc:
+        yield _archive_error(path, last_offset, index, exc)
+
+
+def scan_archive(path: str, resume: ResumePoint | None = None) -> Iterator[WarcPointer | WarcScanError]:
     """Every record of one archive as a pointer (with a skip reason when it is not HTML 200), or errors.
 
     Per-record gzip and plain archives are walked once. When a gzip archive breaks before its
     second record (whole-file gzip, a record split across gzip members), it is walked again as
     one decompressed stream. A break later on ends the scan with an ``archive_unreadable``
-    error after the records already found.
+    error after the records already found. ``resume`` continues a scan where an earlier
+    batch stopped.
     """
     try:
         gzipped, kind = _sniff_archive(path)
@@ -313,6 +343,9 @@ def scan_archive(path: str) -> Iterator[WarcPointer | WarcScanError]:
         )
         return
     is_arc = kind == "arc"
+    if resume is not None:
+        yield from _resume_scan(path, resume, is_arc)
+        return
     emitted = 0
     last_offset: int | None = None
     try:

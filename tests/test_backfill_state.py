@@ -95,17 +95,29 @@ def bm_part_schema():
     return pa.schema([("crawl_date", pa.date32())])
 
 
+def whole(archive: bm.Archive) -> bm.Slice:
+    return bm.Slice(archive.path, archive.size, 0, 5, None, "member", True)
+
+
 def test_manifest_lifecycle_and_rollback(tmp_path: Path) -> None:
     out = str(tmp_path)
     a, b, c = (bm.Archive(f"/data/{n}.warc.gz", 10 + i) for i, n in enumerate("abc"))
     assert bm.load(out).pending([a, b, c]) == [a, b, c]
-    bm.start_run(out, "run1", [a, b])
+    bm.start_run(out, "run1", [whole(a), bm.Slice(b.path, b.size, 0, 3, 700, "member", False)])
     bm.complete_run(out, "run1")
     manifest = bm.load(out)
-    assert manifest.pending([a, b, c]) == [c]
-    assert manifest.pending([bm.Archive(a.path, 999)]) == [bm.Archive(a.path, 999)]  # grown file: redo
-    # run2 is killed after committing some files
-    bm.start_run(out, "run2", [c])
+    assert manifest.pending([a, b, c]) == [b, c]
+    assert manifest.resume_point(b) == {
+        "size": b.size,
+        "next_index": 3,
+        "next_offset": 700,
+        "framing": "member",
+        "run_id": "run1",
+    }
+    assert manifest.resume_point(bm.Archive(b.path, 999)) is None  # a grown file starts again
+    assert manifest.pending([bm.Archive(a.path, 999)]) == [bm.Archive(a.path, 999)]
+    # run2 finishes b and starts c, and is killed after committing some files
+    bm.start_run(out, "run2", [bm.Slice(b.path, b.size, 3, 5, None, "member", True), whole(c)])
     for rel in (
         "articles/published_date=2024-05-01/part-run2-00000.parquet",
         "warc_index/crawl_date=2024-05-01/part-run2-00003.parquet",
@@ -117,11 +129,27 @@ def test_manifest_lifecycle_and_rollback(tmp_path: Path) -> None:
     assert bm.roll_back_unfinished(out) == ["run2"]
     assert sorted(p.name for p in tmp_path.rglob("part-*.parquet")) == ["part-run1-00000.parquet"]
     manifest = bm.load(out)
-    assert manifest.in_progress == {} and manifest.pending([a, b, c]) == [c]
+    assert manifest.in_progress == {} and manifest.pending([a, b, c]) == [b, c]
+    assert manifest.resume_point(b)["next_index"] == 3  # progress of the finished run survives
     assert bm.roll_back_unfinished(out) == []
+    bm.start_run(out, "run3", [bm.Slice(b.path, b.size, 3, 5, None, "member", True), whole(c)])
+    bm.complete_run(out, "run3")
     data = json.loads((tmp_path / "_backfill" / "manifest.json").read_text())
-    assert data["version"] == bm.MANIFEST_VERSION and set(data["completed"]) == {a.path, b.path}
+    assert data["version"] == bm.MANIFEST_VERSION and set(data["completed"]) == {a.path, b.path, c.path}
+    assert data["progress"] == {} and data["in_progress"] == {}
     assert not list((tmp_path / "_backfill").glob(".tmp-*"))  # atomic writes leave no temp files
+
+
+def test_runs_replacing_rows_are_not_rolled_back(tmp_path: Path) -> None:
+    out = str(tmp_path)
+    a = bm.Archive("/data/a.warc.gz", 1)
+    bm.start_run(out, "r", [whole(a)])
+    bm.set_phase(out, "r", bm.PHASE_REPLACING)
+    (tmp_path / "articles" / "p=1").mkdir(parents=True)
+    (tmp_path / "articles" / "p=1" / "part-r-00000.parquet").write_bytes(b"x")
+    assert bm.roll_back_unfinished(out) == []
+    assert bm.unfinished_replacements(out) == ["r"]
+    assert (tmp_path / "articles" / "p=1" / "part-r-00000.parquet").exists()
 
 
 def test_complete_requires_a_started_run(tmp_path: Path) -> None:
@@ -129,12 +157,51 @@ def test_complete_requires_a_started_run(tmp_path: Path) -> None:
         bm.complete_run(str(tmp_path), "never-started")
 
 
-def test_batches_are_bounded_and_stable() -> None:
-    archives = [bm.Archive(f"/d/{i:02d}.warc.gz", 1) for i in (3, 1, 2, 0, 4)]
-    assert [[a.path[-10:-8] for a in b] for b in bm.batches(archives, 2)] == [
-        ["00", "01"],
-        ["02", "03"],
-        ["04"],
+def _archives(tmp_path: Path) -> list[bm.Archive]:
+    from tests.warc_fixtures import MARKETS, WEATHER, Rec, write_warc
+
+    paths = [
+        write_warc(tmp_path / "a.warc.gz", [Rec(f"http://a.test/{i}", WEATHER) for i in range(7)]),
+        write_warc(
+            tmp_path / "b.warc", [Rec(f"http://b.test/{i}", MARKETS) for i in range(4)], gzip_records=False
+        ),
     ]
-    assert len(bm.batches(archives, 0)) == 1
-    assert bm.batches([], 3) == []
+    return [bm.Archive(str(p), p.stat().st_size) for p in paths]
+
+
+@pytest.mark.parametrize("per_run", [1, 3, 5, 11, 50])
+def test_record_batches_cover_every_record_once(tmp_path: Path, per_run: int) -> None:
+    from pipeline.backfill import record_batches
+    from pipeline.warc_source import scan_archive
+
+    archives = _archives(tmp_path)
+    full = [item for a in archives for item in scan_archive(a.path)]
+    batches = list(record_batches(archives, bm.BackfillManifest(), per_run))
+    assert [item for b in batches for item in b.items] == full
+    assert all(len(b.items) <= per_run for b in batches)
+    for archive in archives:  # the slices of an archive tile it and the last one is done
+        pieces = [s for b in batches for s in b.slices if s.path == archive.path]
+        assert pieces[0].first_index == 0 and pieces[-1].done and not any(s.done for s in pieces[:-1])
+        assert all(x.next_index == y.first_index for x, y in zip(pieces, pieces[1:], strict=False))
+
+
+def test_record_batches_resume_mid_archive(tmp_path: Path) -> None:
+    from pipeline.backfill import record_batches
+    from pipeline.warc_source import scan_archive
+
+    archives = _archives(tmp_path)
+    first = next(iter(record_batches(archives, bm.BackfillManifest(), 3)))
+    (cut,) = first.slices
+    manifest = bm.BackfillManifest(
+        progress={
+            cut.path: {
+                "size": cut.size,
+                "next_index": cut.next_index,
+                "next_offset": cut.next_offset,
+                "framing": cut.framing,
+            }
+        }
+    )
+    rest = [item for b in record_batches(archives, manifest, 3) for item in b.items]
+    full = [item for a in archives for item in scan_archive(a.path)]
+    assert rest == full[3:]

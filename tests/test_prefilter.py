@@ -10,18 +10,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transforms.prefilter import (
-    REASON_BODY,
+    LEAD_CHARS,
     REASON_BODY_MONEY,
     REASON_EMPTY,
     REASON_HEADLINE,
-    REASON_NO_AMOUNT,
+    REASON_LEAD,
     REASON_NO_CUE,
     headline_zone,
+    lead_text,
     prefilter,
     visible_text,
 )
 
-REASONS = {REASON_BODY, REASON_BODY_MONEY, REASON_EMPTY, REASON_HEADLINE, REASON_NO_AMOUNT, REASON_NO_CUE}
+REASONS = {REASON_BODY_MONEY, REASON_EMPTY, REASON_HEADLINE, REASON_LEAD, REASON_NO_CUE}
+FILLER = "The council met on Tuesday to discuss the new timetable for the summer season. " * 40
 
 
 def page(title: str, body: str, head: str = "", scripts: str = "") -> bytes:
@@ -36,21 +38,32 @@ def page(title: str, body: str, head: str = "", scripts: str = "") -> bytes:
     [
         ("Whale Cloud to invest $70m in Pakistan", "The company said so.", REASON_HEADLINE),
         ("ACME TAKES OVER SPANISH MILL", "Terms were not disclosed.", REASON_HEADLINE),
-        ("Beer giant swallows Russian firm", "It bought a 30% stake in the brewer.", REASON_BODY),
-        ("Sony to expand UK output", "Sony will build a second plant worth 30 mln stg.", REASON_BODY_MONEY),
-        (
-            "Dangote plans big project",
-            "The Nigerian group will spend N6tn... worth $20bn over five years.",
-            REASON_BODY_MONEY,
-        ),
+        ("Company news", "Acme has agreed to acquire Beta Ltd, the two firms said on Monday.", REASON_LEAD),
+        ("Company news", "Acme and Beta will form a joint venture to make batteries.", REASON_LEAD),
+        ("Company news", FILLER + "Acme will invest $5 million in the site.", REASON_BODY_MONEY),
+        ("Company news", FILLER + "Acme may invest in the site one day.", REASON_NO_CUE),
         ("Rain expected on Sunday", "Showers will move in from the west by the afternoon.", REASON_NO_CUE),
-        ("Local team wins the cup", "The deal for the striker was the talk of the season.", REASON_NO_AMOUNT),
+    ],
+    ids=[
+        "title",
+        "title-takes-over",
+        "lead-acquire",
+        "lead-jv",
+        "far-with-amount",
+        "far-no-amount",
+        "weather",
     ],
 )
 def test_decisions(title: str, body: str, reason: str) -> None:
     decision = prefilter("https://news.test/story", page(title, body))
     assert decision.reason == reason
-    assert decision.keep is (reason in {REASON_HEADLINE, REASON_BODY, REASON_BODY_MONEY})
+    assert decision.keep is (reason in {REASON_HEADLINE, REASON_LEAD, REASON_BODY_MONEY})
+
+
+def test_lead_starts_at_the_headline() -> None:
+    html = page("T", "First words of the story.").replace(b"<nav>", b"<nav>" + FILLER.encode())
+    lead = lead_text(html.lower())
+    assert lead.startswith(b" t first words") and len(lead) <= LEAD_CHARS
 
 
 def test_words_inside_scripts_styles_and_tags_do_not_count() -> None:
@@ -74,8 +87,8 @@ def test_meta_description_and_url_are_headline_signals() -> None:
 
 def test_currency_forms_count_as_amounts() -> None:
     for amount in ("£5m", "€ 3bn", "US$1b", "Rs 9,000 crore", "51.3 mln dlrs", "2 billion", "¥500"):
-        html = page("Company news", f"The firm will buy the site for {amount}.")
-        assert prefilter(None, html).keep, amount
+        html = page("Company news", f"{FILLER} The firm will take a stake worth {amount}.")
+        assert prefilter(None, html).reason == REASON_BODY_MONEY, amount
 
 
 def test_empty_content() -> None:

@@ -1,23 +1,29 @@
 """Cheap pre-filter on a raw archive record: is full extraction worth it?
 
 Full extraction (trafilatura + classification) costs tens of milliseconds a page; this check
-costs well under one, so on archives where most pages are not about investments
+costs a few, so on archives where most pages are not about investments
 (``--only-investments``) it skips most of the work. It must be generous: it is measured to
 keep >= 0.98 of the stories that full extraction classifies as investments
-(``bench/prefilter_recall.py``), so it looks for any sign of a deal, not for proof of one.
+(``bench/prefilter_recall.py``).
 
-Signals, all found by regular expressions on the raw bytes (no HTML parse, no decoding):
+The classifier only calls a story an investment when a deal trigger ("invest", "acquire",
+"stake in", "joint venture", "build", …) appears in the headline or the lead. So this filter
+looks for the same triggers (``transforms.cues.find_triggers``, the classifier's own rule),
+without parsing HTML:
 
-* the URL, ``<title>`` and headline-like meta tags (og:title, description, keywords);
-* the visible text, approximated by dropping scripts, styles, comments and tags;
-* deal words (invest, acquire, stake, merger, joint venture, …), strong ones alone, weak
-  ones (buy, plant, expansion, deal, …) only together with an amount of money.
+* in the URL, ``<title>`` and headline-like meta tags (og:title, description, keywords);
+* in the first ``LEAD_CHARS`` characters of text from the first ``<h1>`` (else
+  ``<article>``, else ``<body>``), where the lead of a news page starts, with scripts, styles and tags dropped;
+* and, as a safety net for pages whose lead is elsewhere, a strong deal word anywhere in
+  the visible text with an amount of money next to it.
 """
 
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
+
+from transforms.cues import find_triggers
 
 # Patterns run on lower-cased bytes (no IGNORECASE: it defeats the engine's literal-prefix
 # scan and costs 5-10x). Strong cues are enough on their own, anywhere in the text; the stems
@@ -27,10 +33,9 @@ _STRONG_RE = re.compile(
     rb"merger|merge[sd]?\b|stakes?\b|joint ?-?venture|venture capital|funding round|financing round|"
     rb"series [a-e]\b|seed round|private equity|fdi\b|greenfield|capital expenditure|capex\b)"
 )
-# Weak cues are common in news that is not about deals, so they count only with an amount.
-_WEAK_RE = re.compile(
-    rb"\b(?:buy|bought|purchas|plant|factor|facilit|expan|pledge|bids?\b|offer|deal|capital|fund|"
-    rb"rais|financ|venture|build|set(?:s|ting)? up|project|subsidiar|shares?\b|percent|per cent|pct\b)|%"
+# Deal words that rarely appear in other news: with an amount nearby, anywhere on the page.
+_DEAL_WORD_RE = re.compile(
+    rb"\b(?:invest(?!or)|acqui[rs]|takeover|merger|stakes?\b|joint ?-?venture|funding round|pledge)"
 )
 # An amount of money: a currency sign or code before a number, or a number with a scale word.
 _MONEY_RE = re.compile(
@@ -66,12 +71,15 @@ _HEADLINE_META = frozenset(
     }
 )
 _HEAD_BYTES = 256 * 1024  # titles and meta tags live near the top
+_LEAD_STARTS = (re.compile(rb"<h1\b"), re.compile(rb"<article\b"), re.compile(rb"<body\b"))
+_LEAD_BYTES = 256 * 1024  # HTML read after the lead starts (inline scripts can be large)
+LEAD_CHARS = 2000
+_NEAR = 200  # how close an amount must be to a deal word in the safety net
 
 REASON_HEADLINE = "headline_cue"
-REASON_BODY = "body_cue"
-REASON_BODY_MONEY = "body_cue_with_amount"
+REASON_LEAD = "lead_cue"
+REASON_BODY_MONEY = "deal_word_with_amount"
 REASON_NO_CUE = "no_deal_cue"
-REASON_NO_AMOUNT = "weak_cue_without_amount"
 REASON_EMPTY = "empty"
 
 
@@ -102,6 +110,29 @@ def visible_text(lowered: bytes) -> bytes:
     return _SPACE.sub(b" ", _TAG.sub(b" ", _CODE_BLOCKS.sub(b" ", lowered)))
 
 
+def lead_text(lowered: bytes, chars: int = LEAD_CHARS) -> bytes:
+    """The first ``chars`` of visible text from the first <h1> (else <article>, else <body>)."""
+    offset = 0
+    for pattern in _LEAD_STARTS:
+        found = pattern.search(lowered)
+        if found:
+            offset = found.start()
+            break
+    return visible_text(lowered[offset : offset + _LEAD_BYTES])[:chars]
+
+
+def _has_trigger(text: bytes) -> bool:
+    """A deal trigger by the classifier's own rule (``transforms.cues.find_triggers``)."""
+    return bool(find_triggers(text.decode("utf-8", "replace")))
+
+
+def _deal_word_near_amount(body: bytes) -> bool:
+    for match in _DEAL_WORD_RE.finditer(body):
+        if _MONEY_RE.search(body, max(0, match.start() - _NEAR), match.end() + _NEAR):
+            return True
+    return False
+
+
 def prefilter(url: str | None, content: bytes | None, title: str | None = None) -> PrefilterDecision:
     """Whether a raw HTML record may be an investment story (keep) or surely is not (drop)."""
     if not content or not content.strip():
@@ -109,13 +140,10 @@ def prefilter(url: str | None, content: bytes | None, title: str | None = None) 
     lowered = content.lower()
     extra = " ".join(part for part in (url, title) if part).lower().encode("utf-8", "replace")
     headline = headline_zone(lowered) + b" | " + re.sub(rb"[-_/+.=&?]+", b" ", extra)
-    if _STRONG_RE.search(headline):
+    if _STRONG_RE.search(headline) or _has_trigger(headline):
         return PrefilterDecision(True, REASON_HEADLINE)
-    body = visible_text(lowered)
-    if _STRONG_RE.search(body):
-        return PrefilterDecision(True, REASON_BODY)
-    if not (_WEAK_RE.search(headline) or _WEAK_RE.search(body)):
-        return PrefilterDecision(False, REASON_NO_CUE)
-    if _MONEY_RE.search(headline) or _MONEY_RE.search(body):
+    if _has_trigger(lead_text(lowered)):
+        return PrefilterDecision(True, REASON_LEAD)
+    if _deal_word_near_amount(visible_text(lowered)):
         return PrefilterDecision(True, REASON_BODY_MONEY)
-    return PrefilterDecision(False, REASON_NO_AMOUNT)
+    return PrefilterDecision(False, REASON_NO_CUE)
