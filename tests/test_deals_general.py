@@ -20,8 +20,13 @@ CASES = [
     (
         "VANTOR TO ACQUIRE GLENDALE TOOL",
         "Vantor Industries Inc said it agreed to acquire Glendale Tool Co for 42 mln dlrs in cash.",
-        {"investor": "Vantor Industries Inc", "target": "Glendale Tool Co", "deal_type": "acquisition",
-         "amount": 42e6, "currency": "USD"},
+        {
+            "investor": "Vantor Industries Inc",
+            "target": "Glendale Tool Co",
+            "deal_type": "acquisition",
+            "amount": 42e6,
+            "currency": "USD",
+        },
     ),
     (
         "MARLOW RAISES KESSLER STAKE",
@@ -41,25 +46,49 @@ CASES = [
     (
         "Banks to merge",
         "Fenway Bancorp said it agreed to merge with Alder Savings Bank in a stock swap valued at 90 mln dlrs.",
-        {"investor": "Fenway Bancorp", "target": "Alder Savings Bank", "deal_type": "acquisition", "amount": 90e6},
+        {
+            "investor": "Fenway Bancorp",
+            "target": "Alder Savings Bank",
+            "deal_type": "acquisition",
+            "amount": 90e6,
+        },
     ),
     (
         "Mumbai firm picks up stake",
         "Mumbai-based Varun Industries has picked up a 26 per cent stake in Rajgarh Cements for Rs 480 crore.",
-        {"investor": "Varun Industries", "target": "Rajgarh Cements", "deal_type": "stake", "amount": 4.8e9,
-         "currency": "INR", "target_country": "IN", "investor_country": "IN"},
+        {
+            "investor": "Varun Industries",
+            "target": "Rajgarh Cements",
+            "deal_type": "stake",
+            "amount": 4.8e9,
+            "currency": "INR",
+            "target_country": "IN",
+            "investor_country": "IN",
+        },
     ),
     (
         "Lender acquires microfinance bank",
         "Crestline Bank Plc has acquired a 70 per cent stake in Oyo Microfinance Bank for N12 billion.",
-        {"investor": "Crestline Bank Plc", "target": "Oyo Microfinance Bank", "deal_type": "acquisition",
-         "amount": 12e9, "currency": "NGN"},
+        {
+            "investor": "Crestline Bank Plc",
+            "target": "Oyo Microfinance Bank",
+            "deal_type": "acquisition",
+            "amount": 12e9,
+            "currency": "NGN",
+        },
     ),
     (
         "Gulf group buys into port operator",
         "Abu Dhabi's Qasr Holding will buy a 49% stake in Malaysian port operator Selat Terminals for RM1.5 billion.",
-        {"investor": "Qasr Holding", "target": "Selat Terminals", "deal_type": "stake", "amount": 1.5e9,
-         "currency": "MYR", "target_country": "MY", "investor_country": "AE"},
+        {
+            "investor": "Qasr Holding",
+            "target": "Selat Terminals",
+            "deal_type": "stake",
+            "amount": 1.5e9,
+            "currency": "MYR",
+            "target_country": "MY",
+            "investor_country": "AE",
+        },
     ),
     # ---- seller-side and passive framings: the buyer invests
     (
@@ -75,7 +104,12 @@ CASES = [
     (
         "Retailer agrees takeover",
         "Shareholders of Kingsley Plc backed a £1bn takeover by Blackmoor Capital on Thursday.",
-        {"investor": "Blackmoor Capital", "target": "Kingsley Plc", "deal_type": "acquisition", "amount": 1e9},
+        {
+            "investor": "Blackmoor Capital",
+            "target": "Kingsley Plc",
+            "deal_type": "acquisition",
+            "amount": 1e9,
+        },
     ),
     # ---- investment pledges, plants and expansions
     (
@@ -86,26 +120,46 @@ CASES = [
     (
         "Chipmaker earmarks $2bn",
         "US chipmaker Voltra Inc has earmarked $2 billion for a new packaging plant in Penang, Malaysia.",
-        {"investor": "Voltra Inc", "deal_type": "fdi_pledge", "amount": 2e9, "target_country": "MY",
-         "investor_country": "US"},
+        {
+            "investor": "Voltra Inc",
+            "deal_type": "fdi_pledge",
+            "amount": 2e9,
+            "target_country": "MY",
+            "investor_country": "US",
+        },
     ),
     (
         "Miner commits $500m",
         "Canadian miner Ridgeback Resources has committed $500 million to expand its copper mine in Zambia.",
-        {"investor": "Ridgeback Resources", "deal_type": "fdi_pledge", "amount": 500e6, "target_country": "ZM",
-         "investor_country": "CA"},
+        {
+            "investor": "Ridgeback Resources",
+            "deal_type": "fdi_pledge",
+            "amount": 500e6,
+            "target_country": "ZM",
+            "investor_country": "CA",
+        },
     ),
     (
         "Textile firm injects Rs2bn",
         "LAHORE: Noor Textiles Ltd has injected Rs 2 billion into its spinning mill in Faisalabad to add spindles.",
-        {"investor": "Noor Textiles Ltd", "deal_type": "project_investment", "amount": 2e9, "currency": "PKR",
-         "target_country": "PK"},
+        {
+            "investor": "Noor Textiles Ltd",
+            "deal_type": "project_investment",
+            "amount": 2e9,
+            "currency": "PKR",
+            "target_country": "PK",
+        },
     ),
     (
         "Cement maker to set up plant",
         "Tanzanian cement maker Kilimani Cement will set up a $120 million clinker plant in Kitui, Kenya.",
-        {"investor": "Kilimani Cement", "deal_type": "fdi_pledge", "amount": 120e6, "target_country": "KE",
-         "investor_country": "TZ"},
+        {
+            "investor": "Kilimani Cement",
+            "deal_type": "fdi_pledge",
+            "amount": 120e6,
+            "target_country": "KE",
+            "investor_country": "TZ",
+        },
     ),
     (
         "Plant inaugurated",
@@ -115,14 +169,24 @@ CASES = [
     (
         "JAPANESE FIRM TO BUILD WALES PLANT",
         "Takeda Denki Co said it will invest 30 mln stg to build a components factory in Cardiff, Wales.",
-        {"investor": "Takeda Denki Co", "amount": 30e6, "currency": "GBP", "target_country": "GB",
-         "target": "components factory in Cardiff, Wales"},
+        {
+            "investor": "Takeda Denki Co",
+            "amount": 30e6,
+            "currency": "GBP",
+            "target_country": "GB",
+            "target": "components factory in Cardiff, Wales",
+        },
     ),
     (
         "Maker expands plant",
         "Harlow Paper Co said it will spend 120 mln dlrs to expand its Pine Bluff, Arkansas, mill.",
-        {"investor": "Harlow Paper Co", "amount": 120e6, "target_country": "US", "target": "Pine Bluff, Arkansas, mill",
-         "deal_type": "project_investment"},
+        {
+            "investor": "Harlow Paper Co",
+            "amount": 120e6,
+            "target_country": "US",
+            "target": "Pine Bluff, Arkansas, mill",
+            "deal_type": "project_investment",
+        },
     ),
     # ---- joint ventures and funding rounds
     (
@@ -138,12 +202,37 @@ CASES = [
     (
         "Fintech secures funding",
         "Lagos-based fintech Payfleet has secured $30 million in funding led by Westbridge Ventures.",
-        {"investor": "Westbridge Ventures", "target": "Payfleet", "deal_type": "funding_round", "amount": 30e6},
+        {
+            "investor": "Westbridge Ventures",
+            "target": "Payfleet",
+            "deal_type": "funding_round",
+            "amount": 30e6,
+        },
+    ),
+    (
+        "Three funds back start-up",
+        "Kestrel Ventures, Birchwood Capital and Ostara Partners invested 6 mln dlrs in Qubit Devices Inc.",
+        {"investor": NULL, "target": "Qubit Devices Inc", "deal_type": "funding_round", "amount": 6e6},
+    ),
+    (
+        "Two firms form venture",
+        "Halden and Sorel of China will set up a 50 mln dlr joint venture to make tyres in Thailand.",
+        {"investor": "Halden", "deal_type": "joint_venture", "target_country": "TH", "amount": 50e6},
+    ),
+    (
+        "Cement plant set up in Sindh",
+        "A new cement plant worth Rs 12 billion has been set up by Kohsar Cement Ltd in Khairpur district.",
+        {"investor": "Kohsar Cement Ltd", "target": "new cement plant", "amount": 12e9},
     ),
     (
         "Carmaker invests in app",
         "Carmaker Yamashiro Motor Corp has invested $500 million in ride-hailing company Zoomly.",
-        {"investor": "Yamashiro Motor Corp", "target": "Zoomly", "deal_type": "funding_round", "amount": 500e6},
+        {
+            "investor": "Yamashiro Motor Corp",
+            "target": "Zoomly",
+            "deal_type": "funding_round",
+            "amount": 500e6,
+        },
     ),
 ]
 
@@ -162,11 +251,23 @@ def test_general_deal_fields(title, body, want):
 @pytest.mark.parametrize(
     "title,body",
     [
-        ("Airline orders jets", "Skyline Airways has ordered 20 jets from Airbus in a deal worth $2.4 billion."),
-        ("Firm wins contract", "Torvald Engineering has won a $400 million contract to build a power plant in Bangladesh."),
-        ("Talks on merger", "Brightwater Utilities and Kellan Energy are in talks about a merger worth $5bn."),
+        (
+            "Airline orders jets",
+            "Skyline Airways has ordered 20 jets from Airbus in a deal worth $2.4 billion.",
+        ),
+        (
+            "Firm wins contract",
+            "Torvald Engineering has won a $400 million contract to build a power plant in Bangladesh.",
+        ),
+        (
+            "Talks on merger",
+            "Brightwater Utilities and Kellan Energy are in talks about a merger worth $5bn.",
+        ),
         ("Bid rejected", "Westcott Plc has rejected a £700m takeover approach from Falken Group."),
-        ("Loan approved", "The African Development Bank has approved a $150 million loan for a highway in Ghana."),
+        (
+            "Loan approved",
+            "The African Development Bank has approved a $150 million loan for a highway in Ghana.",
+        ),
     ],
 )
 def test_general_non_deals_give_no_row(title, body):

@@ -66,6 +66,10 @@ def _fields(story: Story, cand: Candidate) -> DealFields:
         target_run, inv = inv, lead
         investor = collapse_ws(inv.text) if inv else None
         target_place_country = None
+    if investor and re.search(r"\s+and\s+.+\s+of\s+\S+$", investor):
+        head, _, tail = investor.partition(" and ")
+        if find_countries(tail.rsplit(" of ", 1)[-1]):
+            investor = head  # "Acme and Bolt of China": two parties, the first named
     if investor and re.search(r"\S+\s+\S+\s+and\s+\S+\s+\S+", investor):
         left = investor.split(" and ")[0]
         investor = left if len(left.split()) >= 2 else investor  # co-investors: the first named
@@ -75,6 +79,8 @@ def _fields(story: Story, cand: Candidate) -> DealFields:
     ):
         target = None  # a place, not a company
     kind = _deal_kind(story, cand, target_run)
+    if kind == "funding_round" and inv is not None and _in_name_list(story, cand, inv):
+        inv, investor = None, None  # LABELS.md: a syndicate named without a lead has no investor
     money = deal_amount(story, cand, kind)
     tgt_country = target_place_country or target_country_fallback(story, cand, target_run, money)
     inv_country = investor_country(story, cand, inv, tgt_country, kind, money)
@@ -174,6 +180,20 @@ def _deal_kind(story: Story, cand: Candidate, target: NameRun | None) -> str:
             if not _PLACE_WORDS.search(target.text) and not re.match(r"^\W*(?:plant|factory|facility)", tail):
                 return "funding_round"
     return kind
+
+
+def _in_name_list(story: Story, cand: Candidate, inv: NameRun) -> bool:
+    """The actor is one of several names listed together ("A, B and C invested ...")."""
+    sp = cand.span
+    runs = [r for r in name_runs(story.text, sp.start, sp.start + cand.trigger.start) if not r.country]
+    if inv not in runs or len(runs) < 2:
+        return False
+    i = runs.index(inv)
+    gaps = [story.text[a.end : b.start] for a, b in zip(runs, runs[1:], strict=False)]
+    joined = [bool(re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)", g)) for g in gaps]
+    left = i > 0 and joined[i - 1]
+    right = i < len(gaps) and joined[i]
+    return left or right
 
 
 def _pct_value(s: str) -> float | None:
