@@ -606,3 +606,69 @@ def test_harder_positive_phrasings(title, text):
 def test_harder_negatives(title, text):
     c = classify(title, text)
     assert not c.is_investment, c.reasons
+
+
+# Multi-sentence leads: the deal after a scene-setting opener, and a past deal inside another story.
+LEADS = [
+    (
+        True,
+        "Big boost for Kenya manufacturing",
+        "NAIROBI: The country's manufacturing sector is set for a major boost. Tanzanian cement maker Kilimani "
+        "Cement Ltd will invest $120 million in a clinker plant in Kitui, the company said on Monday.",
+    ),
+    (
+        True,
+        "New investment for the Eastern Cape",
+        "Jobs are on the way for the Eastern Cape. German carmaker Rheinwerk AG has committed R6 billion to expand "
+        "its assembly plant in East London, the company announced on Tuesday.",
+    ),
+    (
+        True,
+        "Conglomerate sells packaging arm",
+        "Halberd Industries will sell its packaging division to Northgate Corp for 200 mln dlrs in cash, the "
+        "companies said.",
+    ),
+    (
+        True,
+        "Bank gets new shareholder",
+        "Foreign lender Harbourside Bank has acquired a 9.9 per cent stake in Zenda Bank for N25 billion, Zenda "
+        "said in a notice to the exchange.",
+    ),
+    (
+        False,
+        "Economy grows 5pc",
+        "The economy grew 5 per cent in the second quarter, driven by manufacturing and services. Earlier this "
+        "year, Kilimani Cement announced it would invest $120 million in a clinker plant.",
+    ),
+    (
+        False,
+        "Minister meets investors",
+        "Trade minister Ali Raza met a delegation of Chinese businessmen on Monday. The delegation showed keen "
+        "interest in investing in textiles and agriculture.",
+    ),
+    (
+        False,
+        "Firm denies plan to sell unit",
+        "Halberd Industries denied reports it planned to sell its chemicals unit to Northgate Corp for 200 mln dlrs.",
+    ),
+    (
+        False,
+        "Bank to raise capital",
+        "Zenda Bank plans to raise N50 billion in fresh capital through a public offer to meet new capital rules.",
+    ),
+    (
+        False,
+        "Investors pledge $10bn at summit",
+        "Investors pledged more than $10 billion at the two-day investment summit, the prime minister said.",
+    ),
+    (
+        False,
+        "Board approves projects",
+        "The Board of Investment approved 12 projects worth Rs 90 billion, including a steel mill and two textile units.",
+    ),
+]
+
+
+@pytest.mark.parametrize("want,title,text", LEADS, ids=[t for _, t, _ in LEADS])
+def test_multi_sentence_leads(want, title, text):
+    assert classify(title, text).is_investment is want
