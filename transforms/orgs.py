@@ -116,7 +116,9 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[NameRun
             cur.pop()
         while cur and (cur[0][0] in _STOP_WORDS or cur[0][0].lower() in _CONNECTORS):
             cur.pop(0)
-        while len(cur) >= 2 and _DESCRIPTOR_HEAD.fullmatch(cur[0][0]) and cur[1][0].lower() not in _CONNECTORS:
+        while (
+            len(cur) >= 2 and _DESCRIPTOR_HEAD.fullmatch(cur[0][0]) and cur[1][0].lower() not in _CONNECTORS
+        ):
             cur.pop(0)
         if cur:
             s, e = cur[0][1], cur[-1][2]
