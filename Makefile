@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 OUT ?= out
 
-.PHONY: run test test-dataflow eval eval-extraction bench lint clean install install-test
+.PHONY: run test test-dataflow eval eval-extraction bench bench-backfill prefilter-recall lint clean install install-test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ eval-extraction: $(VENV)/.installed-test
 ## make bench: docs/s and peak RSS, trafilatura loop vs dealstream (not part of make test)
 bench: $(VENV)/.installed-test
 	$(PY) -m bench.bench_pipeline
+
+## make bench-backfill: WARC backfill docs/s and peak RSS (1 and 2 workers, pre-filter, two archive sizes)
+bench-backfill: $(VENV)/.installed-test
+	$(PY) -m bench.bench_backfill
+
+## make prefilter-recall: the pre-filter's recall against full extraction (needs ../shared)
+prefilter-recall: $(VENV)/.installed-test
+	$(PY) -m bench.prefilter_recall --show-misses
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
