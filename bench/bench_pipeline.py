@@ -10,8 +10,9 @@ document with its own URL, so dedup cannot skip work), in one run so the ratios 
   (d) the same with ``--direct_num_workers=2 --direct_running_mode=multi_processing``.
 
 Each variant runs in its own process; docs/s is documents / wall time of that process (start-up
-included), peak RSS is the highest sum of RSS over the process and its children, sampled from
-/proc. Targets: (c)/(a) >= 0.85 and (d)/(c) >= 1.7.
+included), peak RSS is the highest sum of RSS over the process and its children and "cores" the
+CPU time of that process tree / wall time, both sampled from /proc. The machine's load average is
+printed with each line: other processes competing for the CPUs make (d) look worse than it is. Targets: (c)/(a) >= 0.85 and (d)/(c) >= 1.7.
 
 The corpus holds 1,469 distinct pages; to reach --docs, pages are repeated under new URLs (the
 output says how many are repeats). The documents are written as .jsonl shards (``url`` +
@@ -154,16 +155,23 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _tree_rss_kib(pid: int) -> int:
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tree_sample(pid: int, cpu_by_pid: dict[int, float]) -> int:
+    """Summed RSS (KiB) of ``pid`` and its descendants; records each one's CPU seconds so far."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
+            stat = Path(f"/proc/{p}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            cpu_by_pid[p] = (int(fields[11]) + int(fields[12])) / _TICKS  # utime + stime
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
                     break
-        except OSError:
+        except (OSError, ValueError):
             continue
         todo += _children(p)
     return total
@@ -172,6 +180,7 @@ def _tree_rss_kib(pid: int) -> int:
 @dataclass
 class Measured:
     seconds: float
+    cpu_seconds: float  # user + sys of the process tree, sampled (the last 50 ms are missed)
     peak_tree_mib: float
     stdout: str
     stderr: str
@@ -183,12 +192,13 @@ def measure(cmd: list[str], env: dict | None = None) -> Measured:
     started = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
     peak = 0
+    cpu_by_pid: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kib(proc.pid))
+            peak = max(peak, _tree_sample(proc.pid, cpu_by_pid))
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -197,7 +207,7 @@ def measure(cmd: list[str], env: dict | None = None) -> Measured:
     seconds = time.monotonic() - started
     done.set()
     sampler.join()
-    return Measured(seconds, peak / 1024, out, err, proc.returncode)
+    return Measured(seconds, sum(cpu_by_pid.values()), peak / 1024, out, err, proc.returncode)
 
 
 def _maybe_profiled(cmd: list[str], profile_dir: Path | None, name: str) -> list[str]:
@@ -315,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         rates[key] = docs / m.seconds
         print(
             f"({key}) {labels[key]:<52} {rates[key]:6.1f} docs/s  {m.seconds:6.1f} s  "
-            f"peak RSS {m.peak_tree_mib:6.0f} MiB   {note}",
+            f"cpu {m.cpu_seconds / m.seconds:4.2f} cores  peak RSS {m.peak_tree_mib:6.0f} MiB   {note}  "
+            f"[load avg {os.getloadavg()[0]:.1f}]",
             flush=True,
         )
     ratios = [("c", "a", 0.85), ("d", "c", 1.7), ("b", "a", None)]
