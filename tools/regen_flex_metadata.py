@@ -26,6 +26,7 @@ REQUIRED = {"output"}
 # Value checks by the option's type= function (its __name__).
 _REGEX_BY_TYPE = {
     "_positive_int": r"^[1-9][0-9]*$",
+    "_non_negative_int": r"^[0-9]+$",
     "int": r"^-?[0-9]+$",
     "_rate": r"^(0|1|0?\.[0-9]+|0\.[0-9]*|1\.0*)$",
     "_non_negative_float": r"^([0-9]+\.?[0-9]*|\.[0-9]+)$",
