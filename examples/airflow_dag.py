@@ -45,6 +45,17 @@ BACKFILL_COMMAND = (
     " --direct_num_workers=2 --direct_running_mode=multi_processing --quiet"
 )
 
+# History from web archives (CC-NEWS style WARC files), one bounded run over a date range of
+# crawl dates: trigger with `airflow dags trigger dealstream_archive_backfill --conf
+# '{"start": "2024-01-01", "end": "2024-01-31"}'`. Interrupted runs resume (see docs/backfill.md).
+ARCHIVE_BACKFILL_COMMAND = (
+    "cd " + DEALSTREAM_HOME + " && .venv/bin/dealstream run"
+    " --warc '" + DATA + "/archives/*.warc.gz'"
+    " --from {{ params.start }} --to {{ params.end }}"
+    " --output " + DATA + "/out"
+    " --direct_num_workers=2 --direct_running_mode=multi_processing --quiet"
+)
+
 DEFAULT_ARGS = {
     "owner": "data",
     "retries": 2,
@@ -76,3 +87,18 @@ with DAG(
     tags=["dealstream", "backfill"],
 ):
     BashOperator(task_id="dealstream_run_day", bash_command=BACKFILL_COMMAND, pool="dealstream_out")
+
+with DAG(
+    dag_id="dealstream_archive_backfill",
+    description="Backfill from WARC archives over a crawl-date range (manual trigger with start/end)",
+    schedule=None,
+    start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    params={"start": "2024-01-01", "end": "2024-01-31"},
+    default_args={**DEFAULT_ARGS, "execution_timeout": timedelta(hours=24)},
+    tags=["dealstream", "backfill"],
+):
+    BashOperator(
+        task_id="dealstream_run_archives", bash_command=ARCHIVE_BACKFILL_COMMAND, pool="dealstream_out"
+    )

@@ -17,7 +17,12 @@ REPO = Path(__file__).resolve().parents[1]
 DAG = REPO / "examples" / "airflow_dag.py"
 CRONTAB = REPO / "examples" / "crontab"
 # Sample values for the Jinja placeholders the examples use; an unknown one fails the test.
-TEMPLATE_VALUES = {"ds": "2024-01-31", "ds_nodash": "20240131"}
+TEMPLATE_VALUES = {
+    "ds": "2024-01-31",
+    "ds_nodash": "20240131",
+    "params.start": "2024-01-01",
+    "params.end": "2024-01-31",
+}
 
 
 def _render(template: str) -> str:
@@ -98,7 +103,8 @@ def check_invocation(argv: list[str]) -> None:
     assert argv and argv[0] == "run", f"expected `dealstream run`, got {argv[:1]}"
     args, beam_args = parse_run_args(argv[1:])  # argparse exits on a bad flag value
     assert args.output, "every scheduled run needs --output"
-    assert args.input or getattr(args, "feeds", None) or getattr(args, "feed", None), "no input"
+    sources = ("input", "feeds", "feed", "warc", "from_index")
+    assert any(getattr(args, name, None) for name in sources), "no input"
     known = _beam_option_names()
     for flag in beam_args:
         assert flag.startswith("--"), f"stray argument {flag!r}"
@@ -115,8 +121,13 @@ def test_dag_commands_parse(command: str) -> None:
 
 def test_dag_has_daily_and_backfill_commands() -> None:
     commands = dag_commands()
-    assert len(commands) == 2
-    assert all("{{ ds }}" in c for c in commands), "each run must read its own day's folder"
+    assert len(commands) == 3
+    per_day = [c for c in commands if "--input" in c]
+    assert len(per_day) == 2 and all("{{ ds }}" in c for c in per_day), (
+        "each run must read its own day's folder"
+    )
+    (archive,) = [c for c in commands if "--warc" in c]
+    assert "--from {{ params.start }} --to {{ params.end }}" in archive
 
 
 @pytest.mark.parametrize("command", cron_commands(), ids=lambda c: c[-40:])
