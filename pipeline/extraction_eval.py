@@ -20,6 +20,7 @@ import json
 import logging
 import re
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -307,6 +308,33 @@ def dealstream_text_unstripped(page: EvalPage) -> str | None:
     return dealstream_text(page, strip_sidebars=False)
 
 
+def pipeline_texts(pages: Sequence[EvalPage], workdir: Path) -> dict[str, str | None]:
+    """The ``articles.text`` that ``dealstream run`` writes for each page (None when it wrote none).
+
+    Each page is saved as ``<page_id>.html`` (raw bytes: decoding is part of the test), the
+    CLI runs over the folder, and the Parquet is read back by ``source``.
+    """
+    import pyarrow.dataset as ds
+
+    from pipeline.cli import main as cli_main
+
+    inputs, out = workdir / "in", workdir / "out"
+    inputs.mkdir(parents=True, exist_ok=True)
+    for page in pages:
+        (inputs / f"{page.page_id}.html").write_bytes(page.html)
+    code = cli_main(["run", "--input", str(inputs / "*.html"), "--output", str(out), "--quiet"])
+    if code != 0:
+        raise RuntimeError(f"dealstream run exited with {code}")
+    table = ds.dataset(out / "articles", format="parquet", ignore_prefixes=[".", "_"]).to_table(
+        columns=["source", "text"]
+    )
+    by_source = {
+        Path(src).stem: text
+        for src, text in zip(table["source"].to_pylist(), table["text"].to_pylist(), strict=True)
+    }
+    return {page.page_id: by_source.get(page.page_id) for page in pages}
+
+
 def compare(corpus_dir: Path, aeb_pages: Sequence[EvalPage]) -> int:
     """Print bare trafilatura next to dealstream on both sets."""
     snippet_pages = load_trafilatura_eval(corpus_dir)
@@ -315,10 +343,18 @@ def compare(corpus_dir: Path, aeb_pages: Sequence[EvalPage]) -> int:
         "dealstream, no tail strip": dealstream_text_unstripped,
         "dealstream": dealstream_text,
     }
+    aeb_outputs = {}
     for name, fn in extractors.items():
-        print(
-            f"AEB (181 pages)          {name:<26} {score_aeb_pages(aeb_pages, run_extractor(aeb_pages, fn))}"
-        )
+        aeb_outputs[name] = run_extractor(aeb_pages, fn)
+        print(f"AEB (181 pages)          {name:<26} {score_aeb_pages(aeb_pages, aeb_outputs[name])}")
+    with tempfile.TemporaryDirectory(prefix="dealstream-eval-") as tmp:
+        written = pipeline_texts(aeb_pages, Path(tmp))
+    same = sum(written[p.page_id] == aeb_outputs["dealstream"][p.page_id] for p in aeb_pages)
+    label = "dealstream run -> Parquet"
+    print(f"AEB (181 pages)          {label:<26} {score_aeb_pages(aeb_pages, written)}")
+    print(
+        f"  the articles.text `dealstream run` wrote equals dealstream_text() on {same}/{len(aeb_pages)} pages"
+    )
     for name, fn in extractors.items():
         predicted = run_extractor(snippet_pages, fn)
         news = [p for p in snippet_pages if p.news]
