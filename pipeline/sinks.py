@@ -27,8 +27,9 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipeline.sources import METRICS_NAMESPACE
+from transforms.partitioning import partition_dir as partition_segment
+from transforms.partitioning import safe_partition_value
 from transforms.records import (
-    NULL_PARTITION,
     SCHEMA_VERSION,
     TABLES,
     DocResult,
@@ -46,14 +47,13 @@ def shard_of(key: str, shards: int) -> int:
 
 
 def date_partition(when: datetime | date | None) -> str:
-    if when is None:
-        return NULL_PARTITION
-    return (when.date() if isinstance(when, datetime) else when).isoformat()
+    """The UTC date as the partition value (NULL partition when unknown), see transforms.partitioning."""
+    return safe_partition_value(when)
 
 
 def partition_dir(output: str, table: str, value: str) -> str:
-    column = TABLES[table][2]
-    return FileSystems.join(output, table, f"{column}={value}")
+    """``DIR/table/column=value``; the value is escaped so data can never leave DIR."""
+    return FileSystems.join(output, table, partition_segment(TABLES[table][2], value))
 
 
 def file_name(run_id: str, shard: int) -> str:

@@ -94,3 +94,12 @@ def test_escaped_values_read_back_as_written(tmp_path: Path) -> None:
         f"select i, tag from read_parquet('{tmp_path}/t/*/*.parquet', hive_partitioning=true)"
     ).fetchall()
     assert dict(rows) == dict(enumerate(values))
+
+
+def test_the_writer_uses_safe_partition_values() -> None:
+    from pipeline.sinks import date_partition
+    from pipeline.sinks import partition_dir as sink_partition_dir
+
+    assert date_partition(datetime(2018, 12, 8, 1, 30, tzinfo=timezone(timedelta(hours=5)))) == "2018-12-07"
+    assert date_partition(None) == NULL_PARTITION
+    assert sink_partition_dir("/out", "articles", "../../x").startswith("/out/articles/published_date=..%2F")
