@@ -23,6 +23,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline import __version__
+from pipeline.dir_lock import DirLock, DirLocked, is_local
 from pipeline.feed_options import feed_settings_from_args
 from pipeline.feeds_config import FeedConfigError
 from pipeline.feeds_source import feed_report
@@ -47,7 +48,12 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 # Subcommands other than `run` live in their own modules: name -> "module:function", where
 # function(argv) parses its own flags and returns the exit status.
-SUBCOMMANDS: dict[str, str] = {"feeds": "pipeline.feeds_check:main", "schema": "pipeline.schema_export:main"}
+SUBCOMMANDS: dict[str, str] = {
+    "feeds": "pipeline.feeds_check:main",
+    "schema": "pipeline.schema_export:main",
+    "stream": "pipeline.stream:main",
+    "compact": "pipeline.compact:main",
+}
 
 
 class UsageError(Exception):
@@ -168,6 +174,18 @@ def exit_status(inputs_read: int, outcomes, max_error_rate: float, feeds: dict |
 
 
 def execute(config: RunConfig, beam_args: list[str], options_record: dict, max_error_rate: float, quiet: bool) -> int:
+    """One run, holding DIR's writer lock (pipeline/dir_lock.py) when DIR is local."""
+    if not is_local(config.output):
+        return _execute(config, beam_args, options_record, max_error_rate, quiet)
+    try:
+        with DirLock(config.output, "run", config.run_id):
+            return _execute(config, beam_args, options_record, max_error_rate, quiet)
+    except DirLocked as err:
+        print(f"dealstream run: error: {err}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _execute(config: RunConfig, beam_args: list[str], options_record: dict, max_error_rate: float, quiet: bool) -> int:
     LOG.info("run %s: %d seed files -> %s", config.run_id, len(config.seed_refs), config.output)
     started = time.monotonic()
     p = beam.Pipeline(options=PipelineOptions(beam_args))

@@ -53,12 +53,17 @@ class PipelineOutputs(NamedTuple):
 
 
 def read_sources(
-    p: beam.Pipeline, config: RunConfig, feed_outcomes: list | None = None, warc_events: list | None = None
+    p: beam.Pipeline,
+    config: RunConfig,
+    feed_outcomes: list | None = None,
+    warc_events: list | None = None,
+    entry_filter: beam.PTransform | None = None,
 ) -> tuple[beam.PCollection, list, list]:
     """Every configured source -> (raw documents, [error pcolls], [skip pcolls]).
 
     ``feed_outcomes`` collects the feed source's outcomes for the state write at the end;
-    ``warc_events`` the archive records read, for the side index.
+    ``warc_events`` the archive records read, for the side index; ``entry_filter`` is passed to
+    ``FetchFeeds`` (the local stream's dedup).
     """
     docs, errors, skips = [], [], []
     if config.seed_refs:
@@ -66,7 +71,7 @@ def read_sources(
         docs.append(seeds.docs)
         errors.append(seeds.errors)
     if config.feeds:
-        feeds = p | "FetchFeeds" >> FetchFeeds(config.feeds, config.run_id, config.output)
+        feeds = p | "FetchFeeds" >> FetchFeeds(config.feeds, config.run_id, config.output, entry_filter)
         docs.append(feeds.docs)
         errors.append(feeds.errors)
         skips.append(feeds.skips)
@@ -87,10 +92,12 @@ def read_sources(
     return merged, errors, skips
 
 
-def build_pipeline(p: beam.Pipeline, config: RunConfig) -> PipelineOutputs:
+def build_pipeline(
+    p: beam.Pipeline, config: RunConfig, entry_filter: beam.PTransform | None = None
+) -> PipelineOutputs:
     feed_outcomes: list = []
     warc_events: list = []
-    docs, errors, skips = read_sources(p, config, feed_outcomes, warc_events)
+    docs, errors, skips = read_sources(p, config, feed_outcomes, warc_events, entry_filter)
     reprocess = config.warc is not None and config.warc.settings.reprocess
     new = docs | "DropKnownDocs" >> DropKnownDocs(config.output, config.run_id, reprocess)
     texts = new.docs | "ExtractArticles" >> ExtractArticles(config.run_id, config.strip_sidebars)

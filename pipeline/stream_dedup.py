@@ -11,6 +11,7 @@ Both run on feed entries before any page is fetched, so a known entry costs no r
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -101,11 +102,17 @@ class DedupEntriesFn(beam.DoFn):
     The poll time is the element's timestamp. The kept ``SeenEntry`` expires by an event-time
     timer at its ``expires_at``: after that, a dated entry that reappears is ``stale`` (the rule
     says so without the state), an undated one is new again.
+
+    The timer clears the state only once its time has also passed on the wall clock. A streaming
+    runner's watermark follows the poll ticks, so this changes nothing there; but the local
+    FnApiRunner (a bounded run of this graph) moves the watermark to the end of time after each
+    bundle of ticks, which would fire every timer between two polls and forget every entry.
     """
 
     def __init__(self, run_id: str, ttl: timedelta) -> None:
         self.run_id, self.ttl = run_id, ttl
         self.expired = Metrics.counter(METRICS_NAMESPACE, "stream_state_expired")
+        self.early = Metrics.counter(METRICS_NAMESPACE, "stream_timer_ahead_of_clock")
 
     def process(
         self,
@@ -130,6 +137,10 @@ class DedupEntriesFn(beam.DoFn):
 
     @on_timer(EXPIRY_TIMER)
     def expire(self, key=beam.DoFn.KeyParam, seen=_SEEN) -> Iterator:
+        state = seen.read()
+        if state is not None and state.expires_at.timestamp() > time.time():
+            self.early.inc()  # the watermark ran ahead of the clock (see the docstring): keep it
+            return
         seen.clear()
         self.expired.inc()
         yield beam.pvalue.TaggedOutput(EXPIRED, key)

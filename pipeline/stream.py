@@ -1,0 +1,526 @@
+"""``dealstream stream``: poll feeds continuously; each article is written exactly once.
+
+Locally (the default runner) the stream is a loop of bounded cycles, each the batch graph of
+``dealstream run --feeds`` with the stream's dedup plugged into the feed source
+(``pipeline.stream_dedup.FilterSeenEntries``): conditional GETs, only unseen entries fetched,
+Parquet committed into DIR's usual layout, so a warehouse over DIR sees rows while it runs. The
+local runner cannot run an unbounded source to completion, hence cycles; exactly-once comes
+from DIR (its doc_ids, the dedup store, the crash recovery of ``pipeline.stream_recovery``).
+
+With a streaming runner (``--runner=DataflowRunner``, Flink, Prism) or ``--unbounded``, the
+unbounded graph of ``pipeline.stream_graph`` is built instead and submitted.
+
+Stops: ``--max-polls``, ``--duration``, or SIGINT/SIGTERM (the cycle in flight finishes; a
+second signal abandons it, and its partial output is undone). Every stop writes the stream's
+manifest ``_runs/<stream run id>.json`` and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipeline.cli import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    _configure_logging,
+    _counter,
+    parse_run_args,
+    run_parser,
+    validate,
+)
+from pipeline.compact import CompactError, compact_dir
+from pipeline.dir_lock import DirLock, DirLocked, DirLockUnsupported, is_local
+from pipeline.graph import RunConfig, build_pipeline
+from pipeline.manifest import NON_TERMINAL_STAGES, committed_files
+from pipeline.seen_store import merge_pending
+from pipeline.stream_dedup import FilterSeenEntries
+from pipeline.stream_manifest import StreamManifest, read_rows
+from pipeline.stream_recovery import NOTHING, begin_cycle, end_cycle, recover
+from transforms.dedup import DEFAULT_TTL, parse_ttl
+
+LOG = logging.getLogger("dealstream.stream")
+
+LOCAL_RUNNERS = frozenset({"FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner"})
+MAX_CONSECUTIVE_FAILURES = 5
+SLEEP_SLICE = 0.2
+COUNTED_REASONS = ("unchanged", "duplicate", "edited", "stale")
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
+    return number
+
+
+def _non_negative_float(value: str) -> float:
+    return 0.0 if value.strip() in ("0", "0.0") else _positive_float(value)
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {number}")
+    return number
+
+
+def _ttl(value: str) -> timedelta:
+    try:
+        return parse_ttl(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def add_stream_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("stream")
+    group.add_argument(
+        "--poll-interval",
+        type=_positive_float,
+        default=300.0,
+        metavar="SECONDS",
+        help="Time from the start of one poll to the next (default: 300).",
+    )
+    group.add_argument("--max-polls", type=_positive_int, default=None, help="Stop after this many polls.")
+    group.add_argument(
+        "--duration",
+        type=_positive_float,
+        default=None,
+        metavar="SECONDS",
+        help="Start no poll after this many seconds (the one in flight finishes).",
+    )
+    group.add_argument(
+        "--dedup-ttl",
+        type=_ttl,
+        default=DEFAULT_TTL,
+        metavar="DURATION",
+        help="How long an entry is remembered (30d, 12h, 90m or seconds). Entries published longer "
+        "ago are skipped as 'stale', never written (default: 30d).",
+    )
+    group.add_argument(
+        "--compact-every",
+        type=_non_negative_float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="Compact partitions' small files between polls at most this often; 0 turns it off (default: 3600).",
+    )
+    group.add_argument(
+        "--compact-min-files",
+        type=_positive_int,
+        default=8,
+        help="Compact a partition once it has this many small files (default: 8).",
+    )
+    group.add_argument(
+        "--window",
+        type=_positive_float,
+        default=None,
+        metavar="SECONDS",
+        help="Unbounded graph only: output window length (default: the poll interval, at least 60).",
+    )
+    group.add_argument(
+        "--unbounded",
+        action="store_true",
+        default=False,
+        help="Build the unbounded graph even on a local runner (needs --max-polls or --duration there).",
+    )
+
+
+def _stream_only_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dealstream stream", add_help=False)
+    add_stream_arguments(parser)
+    return parser
+
+
+@dataclass(frozen=True)
+class StreamSettings:
+    run: RunConfig  # the stream's run id, DIR, feeds and stage options; cycles copy it
+    poll_interval: float
+    max_polls: int | None
+    duration: float | None
+    ttl: timedelta
+    compact_every: float
+    compact_min_files: int
+    window: float | None
+    unbounded: bool
+    runner: str
+
+    @property
+    def stream_id(self) -> str:
+        return self.run.run_id
+
+    @property
+    def output(self) -> str:
+        return self.run.output
+
+
+def parse_stream_args(argv: Sequence[str]) -> tuple[StreamSettings, list[str], dict]:
+    """(settings, Beam flags, options record); raises UsageError naming the flag."""
+    if any(a in ("-h", "--help") for a in argv):
+        parser = run_parser(argparse.ArgumentParser(prog="dealstream stream"))
+        add_stream_arguments(parser)
+        parser.print_help()
+        raise SystemExit(0)
+    stream_args, rest = _stream_only_parser().parse_known_args(list(argv))
+    args, beam_args = parse_run_args(rest)
+    config = validate(args, datetime.now(UTC))
+    if config.seed_refs or getattr(config, "warc", None) is not None:
+        raise UsageError("stream reads feeds only (--feeds/--feed); use 'dealstream run' for --input/--warc")
+    if config.feeds is None:
+        raise UsageError("--feeds FILE or --feed URL is required")
+    runner = next((a.split("=", 1)[1] for a in beam_args if a.startswith("--runner=")), "")
+    if "--runner" in beam_args:
+        runner = beam_args[beam_args.index("--runner") + 1]
+    unbounded = stream_args.unbounded or runner.split(".")[-1] not in LOCAL_RUNNERS
+    local_runner = runner.split(".")[-1] in LOCAL_RUNNERS
+    if unbounded and local_runner and not (stream_args.max_polls or stream_args.duration):
+        raise UsageError(
+            "--unbounded on a local runner needs --max-polls or --duration: the local runner only "
+            "runs the stages after an unbounded source once it ends"
+        )
+    if not unbounded and not is_local(config.output):
+        raise UsageError(
+            "--output: the local stream needs a local directory; use a streaming runner for gs://"
+        )
+    settings = StreamSettings(
+        run=config,
+        poll_interval=stream_args.poll_interval,
+        max_polls=stream_args.max_polls,
+        duration=stream_args.duration,
+        ttl=stream_args.dedup_ttl,
+        compact_every=stream_args.compact_every,
+        compact_min_files=stream_args.compact_min_files,
+        window=stream_args.window,
+        unbounded=unbounded,
+        runner=runner,
+    )
+    record = {
+        **vars(args),
+        **{k: str(v) if isinstance(v, timedelta) else v for k, v in vars(stream_args).items()},
+    }
+    return settings, beam_args, record
+
+
+class AbandonCycle(BaseException):
+    """A second stop signal arrived while a cycle was running (BaseException: Beam must not wrap it)."""
+
+
+class StopSignals:
+    """SIGINT/SIGTERM: the first asks to stop after the cycle in flight, a second abandons it."""
+
+    def __init__(self) -> None:
+        self.requested: str | None = None
+        self.abandoned_by: str | None = None
+        self.in_cycle = False
+        self._previous: dict[int, object] = {}
+
+    def _handle(self, signum, _frame) -> None:
+        name = signal.Signals(signum).name
+        if self.requested is not None and self.in_cycle:
+            LOG.warning("%s again: abandoning the cycle in flight", name)
+            self.abandoned_by = name
+            raise AbandonCycle(name)
+        self.requested = self.requested or name
+        LOG.warning(
+            "%s: stopping %s",
+            name,
+            "after the cycle in flight (send again to abandon it)" if self.in_cycle else "now",
+        )
+
+    def __enter__(self) -> StopSignals:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+
+@dataclass
+class CycleReport:
+    number: int
+    run_id: str
+    started_at: str
+    seconds: float
+    inputs_read: int
+    files: list[str]
+    per_feed: dict[str, Counter] = field(default_factory=dict)
+
+    @property
+    def totals(self) -> Counter:
+        total: Counter = Counter()
+        for counts in self.per_feed.values():
+            total.update(counts)
+        return total
+
+
+def cycle_counts(output: str, files: list[str]) -> dict[str, Counter]:
+    """Per feed URL: new (articles), unchanged/duplicate/edited/stale/other skips, errors."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for row in read_rows(output, files, "articles", ["source"]):
+        counts[row["source"]]["new"] += 1
+    for row in read_rows(output, files, "skips", ["source", "reason"]):
+        reason = "duplicate" if row["reason"] == "duplicate_in_run" else row["reason"]
+        counts[row["source"]][reason if reason in COUNTED_REASONS else "other_skips"] += 1
+    for row in read_rows(output, files, "errors", ["source", "stage"]):
+        if row["stage"] not in NON_TERMINAL_STAGES:
+            counts[row["source"]]["errors"] += 1
+    return dict(counts)
+
+
+def run_cycle(settings: StreamSettings, number: int, beam_args: list[str]) -> CycleReport:
+    """One bounded cycle: poll every feed once, write what is new, commit the dedup state."""
+    started = time.monotonic()
+    now = datetime.now(UTC)
+    run_id = f"{settings.stream_id}-c{number:05d}"
+    config = RunConfig(
+        run_id=run_id,
+        output=settings.output,
+        started_at=now,
+        max_doc_bytes=settings.run.max_doc_bytes,
+        num_shards=settings.run.num_shards,
+        strip_sidebars=settings.run.strip_sidebars,
+        feeds=settings.run.feeds,
+    )
+    begin_cycle(settings.output, settings.stream_id, run_id)
+    p = beam.Pipeline(options=PipelineOptions(beam_args))
+    build_pipeline(p, config, entry_filter=FilterSeenEntries(settings.output, run_id, now, settings.ttl))
+    result = p.run()
+    result.wait_until_finish()
+    files = committed_files(settings.output, run_id)
+    LOG.info("cycle %d (%s): output committed (%d files); saving the dedup state", number, run_id, len(files))
+    merge_pending(settings.output, run_id, now)
+    return CycleReport(
+        number=number,
+        run_id=run_id,
+        started_at=now.isoformat(),
+        seconds=round(time.monotonic() - started, 3),
+        inputs_read=_counter(result, "inputs_read"),
+        files=files,
+        per_feed=cycle_counts(settings.output, files),
+    )
+
+
+def _feed_label(settings: StreamSettings, url: str) -> str:
+    names = {spec.url: spec.name for spec in settings.run.feeds.feeds}
+    return names.get(url) or url
+
+
+def cycle_line(settings: StreamSettings, report: CycleReport) -> str:
+    """The log line of a cycle: latency, totals, then each feed's counts."""
+    keys = ("new", "unchanged", "duplicate", "edited", "stale", "errors")
+    totals = report.totals
+    parts = [
+        f"cycle {report.number} ({report.run_id}) took {report.seconds:.2f}s:",
+        ", ".join(f"{k} {totals.get(k, 0)}" for k in keys),
+    ]
+    for spec in settings.run.feeds.feeds:
+        counts = report.per_feed.get(spec.url, Counter())
+        shown = " ".join(
+            f"{k}={counts.get(k, 0)}" for k in (*keys, "other_skips") if k in keys or counts.get(k)
+        )
+        parts.append(f"| {_feed_label(settings, spec.url)}: {shown}")
+    return " ".join(parts)
+
+
+class StreamLoop:
+    """The local stream: recover, then cycles until a bound or a signal stops it."""
+
+    def __init__(
+        self, settings: StreamSettings, beam_args: list[str], record: dict, stop: StopSignals
+    ) -> None:
+        self.settings, self.beam_args, self.stop = settings, beam_args, stop
+        self.manifest = StreamManifest(
+            settings.output, settings.stream_id, record, beam_args, settings.runner
+        )
+        self.code = EXIT_OK
+
+    def run(self) -> int:
+        settings = self.settings
+        recovery = recover(settings.output, datetime.now(UTC))
+        if recovery.action != NOTHING:
+            self.manifest.note_recovery(recovery)
+        self.manifest.save("running")
+        started = last_compaction = time.monotonic()
+        number, failures, reason = 0, 0, None
+        while reason is None:
+            reason = self._bound_reached(number, started)
+            if reason:
+                break
+            number += 1
+            cycle_started = time.monotonic()
+            try:
+                self.stop.in_cycle = True
+                report = run_cycle(settings, number, self.beam_args)
+                self.stop.in_cycle = False
+            except AbandonCycle:  # Beam may rewrite its message: the signal's name is kept aside
+                self.stop.in_cycle = False
+                self._undo(number)
+                reason = f"stopped by {self.stop.abandoned_by} (cycle {number} abandoned)"
+                break
+            except Exception as err:  # a failed cycle must not end a stream that runs for months
+                self.stop.in_cycle = False
+                LOG.exception("cycle %d failed: %r", number, err)
+                self._undo(number)
+                failures += 1
+                self.manifest.add_failure(number, repr(err))
+                if failures >= MAX_CONSECUTIVE_FAILURES:
+                    reason, self.code = f"failed: {failures} cycles in a row failed", EXIT_FAILED
+            else:
+                failures = 0
+                self.manifest.add_cycle(report)
+                end_cycle(settings.output, settings.stream_id, report.run_id)
+                LOG.info("%s", cycle_line(settings, report))
+            if (
+                reason is None
+                and settings.compact_every
+                and time.monotonic() - last_compaction >= settings.compact_every
+            ):
+                self._compact()
+                last_compaction = time.monotonic()
+            self.manifest.save("running")
+            if reason is None and (settings.max_polls is None or number < settings.max_polls):
+                self._sleep_until(cycle_started + settings.poll_interval, started)
+        status = reason or "stopped"
+        self.manifest.save(status, self.code)
+        LOG.info(
+            "stream %s %s after %d poll(s); manifest %s",
+            settings.stream_id,
+            status,
+            number,
+            self.manifest.path,
+        )
+        return self.code
+
+    def _bound_reached(self, polls: int, started: float) -> str | None:
+        s = self.settings
+        if self.stop.requested:
+            return f"stopped by {self.stop.requested}"
+        if s.max_polls is not None and polls >= s.max_polls:
+            return f"max polls reached ({s.max_polls})"
+        if s.duration is not None and time.monotonic() - started >= s.duration:
+            return f"duration reached ({s.duration:g}s)"
+        return None
+
+    def _undo(self, number: int) -> None:
+        """Finish or undo the cycle that did not complete, exactly as a restart would."""
+        outcome = recover(self.settings.output, datetime.now(UTC))
+        LOG.info("cycle %d: %s", number, outcome.action)
+
+    def _compact(self) -> None:
+        try:
+            done = compact_dir(self.settings.output, min_files=self.settings.compact_min_files)
+        except (CompactError, OSError) as err:
+            LOG.warning("scheduled compaction skipped: %s", err)
+            return
+        self.manifest.add_compactions(done)
+
+    def _sleep_until(self, deadline: float, started: float) -> None:
+        duration = self.settings.duration
+        end = min(deadline, started + duration) if duration is not None else deadline
+        while time.monotonic() < end and not self.stop.requested:
+            time.sleep(min(SLEEP_SLICE, max(0.0, end - time.monotonic())))
+
+
+def run_local(settings: StreamSettings, beam_args: list[str], record: dict) -> int:
+    lock = DirLock(settings.output, "stream", settings.stream_id)
+    try:
+        lock.acquire()
+    except (DirLocked, DirLockUnsupported) as err:
+        print(f"dealstream stream: error: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        with StopSignals() as stop:
+            return StreamLoop(settings, beam_args, record, stop).run()
+    finally:
+        lock.release()
+
+
+def unbounded_pipeline(settings: StreamSettings, beam_args: list[str]) -> tuple[beam.Pipeline, list[str]]:
+    """The unbounded graph with its polls bounded by --max-polls/--duration (if given)."""
+    from pipeline.stream_graph import StreamGraphConfig, build_stream_pipeline
+
+    start = time.time()
+    stop = None
+    if settings.max_polls:
+        stop = start + (settings.max_polls - 0.5) * settings.poll_interval
+    if settings.duration:
+        stop = min(stop or float("inf"), start + settings.duration)
+    cfg = StreamGraphConfig(
+        run_id=settings.stream_id,
+        output=settings.output,
+        feeds=settings.run.feeds,
+        start=start,
+        stop=stop,
+        poll_interval=settings.poll_interval,
+        ttl=settings.ttl,
+        window_seconds=settings.window or max(60.0, settings.poll_interval),
+        num_shards=settings.run.num_shards,
+        strip_sidebars=settings.run.strip_sidebars,
+        pipeline_version=settings.run.pipeline_version,
+    )
+    args = beam_args if "--streaming" in beam_args else [*beam_args, "--streaming"]
+    p = beam.Pipeline(options=PipelineOptions(args))
+    build_stream_pipeline(p, cfg)
+    return p, args
+
+
+def run_unbounded(settings: StreamSettings, beam_args: list[str], record: dict) -> int:
+    """Submit the unbounded graph; on a local runner (bounded polls) wait and write the manifest."""
+    p, args = unbounded_pipeline(settings, beam_args)
+    local = settings.runner.split(".")[-1] in LOCAL_RUNNERS
+    if not local:
+        result = p.run()
+        LOG.info("unbounded graph handed to %s; state %s", settings.runner, result.state)
+        print(
+            f"Stream {settings.stream_id} handed to {settings.runner} (state {result.state}); output {settings.output}"
+        )
+        return EXIT_OK
+    if not is_local(settings.output):
+        p.run().wait_until_finish()
+        return EXIT_OK
+    try:
+        with DirLock(settings.output, "stream", settings.stream_id):
+            p.run().wait_until_finish()
+            manifest = StreamManifest(settings.output, settings.stream_id, record, args, settings.runner)
+            manifest.files = committed_files(settings.output, settings.stream_id)
+            manifest.save("finished (bounded run of the unbounded graph)", EXIT_OK)
+    except (DirLocked, DirLockUnsupported) as err:
+        print(f"dealstream stream: error: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        settings, beam_args, record = parse_stream_args(argv)
+    except UsageError as err:
+        print(f"dealstream stream: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    _configure_logging(bool(record.get("quiet")))
+    if settings.unbounded:
+        return run_unbounded(settings, beam_args, record)
+    return run_local(settings, beam_args, record)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
