@@ -38,7 +38,7 @@ def serve_site(s: FeedServer) -> dict[str, str]:
     return urls
 
 
-def stream_args(out, *feeds: str, polls: int) -> list[str]:
+def stream_args(out, *feeds: str, polls: int, compact_every: str = "0") -> list[str]:
     args = ["stream", "--output", str(out), "--poll-interval", "0.1", "--max-polls", str(polls)]
     for feed in feeds:
         args += ["--feed", feed]
@@ -52,7 +52,9 @@ def stream_args(out, *feeds: str, polls: int) -> list[str]:
         "--http-timeout",
         "5",
         "--compact-every",
-        "0",
+        compact_every,
+        "--compact-min-files",
+        "2",
     ]
 
 
@@ -82,7 +84,7 @@ def test_continuous_mode_writes_each_article_exactly_once(feed_server, tmp_path,
     # A second feed lists A too (the same article via two feeds) and E.
     other = s.add_feed("/other.xml", rss([a, {"title": "Story E", "link": u["E"]}]), rewrite=False)
     out = tmp_path / "out"
-    assert main(stream_args(out, feed, other, polls=5)) == 0
+    assert main(stream_args(out, feed, other, polls=5, compact_every="0.1")) == 0  # compacts between polls
     log = capsys.readouterr().err  # the CLI configures logging to stderr
 
     articles = read_rows(out, "articles")
@@ -116,6 +118,14 @@ def test_continuous_mode_writes_each_article_exactly_once(feed_server, tmp_path,
     assert manifest["exit_code"] == 0 and manifest["cycles"] == {"completed": 5, "failed": 0}
     assert manifest["outcomes"]["new"] == 6
     assert all(cycle["reconciled"] for cycle in manifest["recent_cycles"]), manifest["recent_cycles"]
+    assert manifest["compactions"]["partitions"] >= 2
+    # Compaction ran after the last poll too: one file per partition, the rows above intact.
+    partitions = [
+        d for table in ("articles", "investments", "errors", "skips") for d in (out / table).iterdir()
+    ]
+    assert all(len(list(d.glob("*.parquet"))) == 1 for d in partitions), [
+        list(d.iterdir()) for d in partitions
+    ]
     seen = load_seen(str(out), datetime.now(UTC))
     assert len(seen) == 6  # A..E and X; the stale entry is not kept
 

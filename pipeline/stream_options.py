@@ -1,0 +1,180 @@
+"""The flags of ``dealstream stream`` (on top of every ``dealstream run`` flag) and its settings.
+
+The run flags (feeds, HTTP tuning, shards, ``--config`` YAML, Beam's own flags) are parsed by
+``pipeline.cli.parse_run_args`` exactly as for ``dealstream run``; the stream adds its own
+group, parsed first. Validation errors name the flag (exit status 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from pipeline.cli import UsageError, parse_run_args, run_parser, validate
+from pipeline.dir_lock import is_local
+from pipeline.graph import RunConfig
+from transforms.dedup import DEFAULT_TTL, parse_ttl
+
+# Runners on which the stream runs as local cycles (they cannot finish an unbounded source).
+LOCAL_RUNNERS = frozenset({"FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner"})
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
+    return number
+
+
+def _non_negative_float(value: str) -> float:
+    return 0.0 if value.strip() in ("0", "0.0") else _positive_float(value)
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {number}")
+    return number
+
+
+def _ttl(value: str) -> timedelta:
+    try:
+        return parse_ttl(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def add_stream_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("stream")
+    group.add_argument(
+        "--poll-interval",
+        type=_positive_float,
+        default=300.0,
+        metavar="SECONDS",
+        help="Time from the start of one poll to the next (default: 300).",
+    )
+    group.add_argument("--max-polls", type=_positive_int, default=None, help="Stop after this many polls.")
+    group.add_argument(
+        "--duration",
+        type=_positive_float,
+        default=None,
+        metavar="SECONDS",
+        help="Start no poll after this many seconds (the one in flight finishes).",
+    )
+    group.add_argument(
+        "--dedup-ttl",
+        type=_ttl,
+        default=DEFAULT_TTL,
+        metavar="DURATION",
+        help="How long an entry is remembered (30d, 12h, 90m or seconds). Entries published longer "
+        "ago are skipped as 'stale', never written (default: 30d).",
+    )
+    group.add_argument(
+        "--compact-every",
+        type=_non_negative_float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="Compact partitions' small files between polls at most this often; 0 turns it off (default: 3600).",
+    )
+    group.add_argument(
+        "--compact-min-files",
+        type=_positive_int,
+        default=8,
+        help="Compact a partition once it has this many small files (default: 8).",
+    )
+    group.add_argument(
+        "--window",
+        type=_positive_float,
+        default=None,
+        metavar="SECONDS",
+        help="Unbounded graph only: output window length (default: the poll interval, at least 60).",
+    )
+    group.add_argument(
+        "--unbounded",
+        action="store_true",
+        default=False,
+        help="Build the unbounded graph even on a local runner (needs --max-polls or --duration there).",
+    )
+
+
+def _stream_only_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dealstream stream", add_help=False)
+    add_stream_arguments(parser)
+    return parser
+
+
+@dataclass(frozen=True)
+class StreamSettings:
+    run: RunConfig  # the stream's run id, DIR, feeds and stage options; cycles copy it
+    poll_interval: float
+    max_polls: int | None
+    duration: float | None
+    ttl: timedelta
+    compact_every: float
+    compact_min_files: int
+    window: float | None
+    unbounded: bool
+    runner: str
+
+    @property
+    def stream_id(self) -> str:
+        return self.run.run_id
+
+    @property
+    def output(self) -> str:
+        return self.run.output
+
+
+def parse_stream_args(argv: Sequence[str]) -> tuple[StreamSettings, list[str], dict]:
+    """(settings, Beam flags, options record); raises UsageError naming the flag."""
+    if any(a in ("-h", "--help") for a in argv):
+        parser = run_parser(argparse.ArgumentParser(prog="dealstream stream"))
+        add_stream_arguments(parser)
+        parser.print_help()
+        raise SystemExit(0)
+    stream_args, rest = _stream_only_parser().parse_known_args(list(argv))
+    args, beam_args = parse_run_args(rest)
+    config = validate(args, datetime.now(UTC))
+    if config.seed_refs or getattr(config, "warc", None) is not None:
+        raise UsageError("stream reads feeds only (--feeds/--feed); use 'dealstream run' for --input/--warc")
+    if config.feeds is None:
+        raise UsageError("--feeds FILE or --feed URL is required")
+    runner = next((a.split("=", 1)[1] for a in beam_args if a.startswith("--runner=")), "")
+    if "--runner" in beam_args:
+        runner = beam_args[beam_args.index("--runner") + 1]
+    unbounded = stream_args.unbounded or runner.split(".")[-1] not in LOCAL_RUNNERS
+    local_runner = runner.split(".")[-1] in LOCAL_RUNNERS
+    if unbounded and local_runner and not (stream_args.max_polls or stream_args.duration):
+        raise UsageError(
+            "--unbounded on a local runner needs --max-polls or --duration: the local runner only "
+            "runs the stages after an unbounded source once it ends"
+        )
+    if not unbounded and not is_local(config.output):
+        raise UsageError(
+            "--output: the local stream needs a local directory; use a streaming runner for gs://"
+        )
+    settings = StreamSettings(
+        run=config,
+        poll_interval=stream_args.poll_interval,
+        max_polls=stream_args.max_polls,
+        duration=stream_args.duration,
+        ttl=stream_args.dedup_ttl,
+        compact_every=stream_args.compact_every,
+        compact_min_files=stream_args.compact_min_files,
+        window=stream_args.window,
+        unbounded=unbounded,
+        runner=runner,
+    )
+    record = {
+        **vars(args),
+        **{k: str(v) if isinstance(v, timedelta) else v for k, v in vars(stream_args).items()},
+    }
+    return settings, beam_args, record
