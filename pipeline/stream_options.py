@@ -11,10 +11,12 @@ import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from pipeline.cli import UsageError, parse_run_args, run_parser, validate
 from pipeline.dir_lock import is_local
 from pipeline.graph import RunConfig
+from pipeline.manifest import manifest_path
 from transforms.dedup import DEFAULT_TTL, parse_ttl
 
 # Runners on which the stream runs as local cycles (they cannot finish an unbounded source).
@@ -161,6 +163,9 @@ def parse_stream_args(argv: Sequence[str]) -> tuple[StreamSettings, list[str], d
         raise UsageError(
             "--output: the local stream needs a local directory; use a streaming runner for gs://"
         )
+    if is_local(config.output) and Path(manifest_path(config.output, config.run_id)).exists():
+        # Cycle files are named after the run id: reusing one would overwrite earlier cycles' files.
+        raise UsageError(f"--run-id: {config.run_id!r} was already used in {config.output}; choose another")
     settings = StreamSettings(
         run=config,
         poll_interval=stream_args.poll_interval,
