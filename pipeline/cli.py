@@ -273,34 +273,44 @@ def _configure_logging(quiet: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _subcommand_handlers() -> dict[str, Callable[[Sequence[str]], int]]:
-    handlers: dict[str, Callable[[Sequence[str]], int]] = {"run": cmd_run}
-    for name, target in SUBCOMMANDS.items():
-        module_name, _, function = target.partition(":")
-        handlers[name] = getattr(importlib.import_module(module_name), function)
-    return handlers
+def _handler(name: str) -> Callable[[Sequence[str]], int] | None:
+    """Import only the requested subcommand's module, so one subcommand cannot break another."""
+    if name == "run":
+        return cmd_run
+    target = SUBCOMMANDS.get(name)
+    if target is None:
+        return None
+    module_name, _, function = target.partition(":")
+    return getattr(importlib.import_module(module_name), function)
 
+
+DESCRIPTIONS = {
+    "run": "read inputs (files, feeds, archives), extract investments, write partitioned Parquet",
+    "stream": "poll feeds continuously; each article written exactly once",
+    "compact": "rewrite a partition's small files into fewer, atomically",
+    "feeds": "'feeds check FILE': fetch each listed feed once and report its health",
+    "schema": "print the output schemas (bigquery | json | duckdb)",
+}
 
 USAGE = """usage: dealstream <command> [options]
 
 commands:
-  run       read inputs, extract investments, write partitioned Parquet
-{extra}
+{commands}
 Run 'dealstream <command> --help' for a command's options.
 """
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    handlers = _subcommand_handlers()
     if not argv or argv[0] in ("-h", "--help"):
-        extra = "".join(f"  {name}\n" for name in SUBCOMMANDS)
-        print(USAGE.format(extra=extra))
+        names = ["run", *SUBCOMMANDS]
+        commands = "".join(f"  {name:<9} {DESCRIPTIONS.get(name, '')}\n" for name in names)
+        print(USAGE.format(commands=commands))
         return EXIT_OK if argv else EXIT_USAGE
     if argv[0] in ("--version", "-V"):
         print(f"dealstream {__version__}")
         return EXIT_OK
-    handler = handlers.get(argv[0])
+    handler = _handler(argv[0])
     if handler is None:
         print(f"dealstream: unknown command {argv[0]!r}; try 'dealstream --help'", file=sys.stderr)
         return EXIT_USAGE
