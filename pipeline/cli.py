@@ -23,7 +23,7 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline import __version__
-from pipeline.dir_lock import DirLock, DirLocked, is_local
+from pipeline.dir_lock import DirLock, DirLocked, DirLockUnsupported, is_local
 from pipeline.feed_options import feed_settings_from_args
 from pipeline.feeds_config import FeedConfigError
 from pipeline.feeds_source import feed_report
@@ -180,7 +180,7 @@ def execute(config: RunConfig, beam_args: list[str], options_record: dict, max_e
     try:
         with DirLock(config.output, "run", config.run_id):
             return _execute(config, beam_args, options_record, max_error_rate, quiet)
-    except DirLocked as err:
+    except (DirLocked, DirLockUnsupported) as err:
         print(f"dealstream run: error: {err}", file=sys.stderr)
         return EXIT_FAILED
 
