@@ -26,6 +26,9 @@ from tests.conftest import SEED, seed_as_html
 from tests.feed_server import FeedServer, Response, page_html, rss
 from tests.outputs import read_rows
 
+pytest_plugins = ["tests.feed_fixtures"]
+pytestmark = pytest.mark.usefixtures("no_dns")  # in-process parts; the subprocess only gets 127.0.0.1 URLs
+
 REPO = Path(__file__).resolve().parents[1]
 IGNORED = {"run_id", "ingested_at"}  # differ between any two runs by design
 BODY = "The business desk reports on trade, markets and company results in the region this week."
