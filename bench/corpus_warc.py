@@ -83,8 +83,11 @@ def html_extraction_pages(corpus: Path = CORPUS) -> list[Page]:
             )
     for item in json.loads((root / "trafilatura-eval" / "evaldata.json").read_text(encoding="utf-8")):
         path = root / "trafilatura-eval" / "html" / f"{item['file']}.gz"
+        url = item.get("url") or item["key"]
+        if not url.startswith(("http://", "https://")):  # some keys are labels such as "hard::…"
+            url = f"https://trafilatura-eval.corpus.invalid/{item['file']}"
         if path.exists():
-            pages.append(Page(f"trafilatura/{item['file']}", item.get("url") or item["key"], _gunzip(path)))
+            pages.append(Page(f"trafilatura/{item['file']}", url, _gunzip(path)))
     fundus = json.loads((root / "fundus" / "ground-truth-flat.json").read_text(encoding="utf-8"))
     for key, item in sorted(fundus.items()):
         path = root / "fundus" / item["file"]
