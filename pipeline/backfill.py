@@ -35,6 +35,10 @@ LOG = logging.getLogger(__name__)
 ScanItem = WarcPointer | WarcScanError
 
 
+class BatchNotRun(RuntimeError):
+    """A batch's run ended without committing (no ``_runs/<run_id>.json``)."""
+
+
 @dataclass(frozen=True)
 class Batch:
     """One pipeline run's share: scanned records (or archives to scan in the pipeline)."""
@@ -156,6 +160,10 @@ def run_backfill(
         bm.start_run(config.output, run_id, batch.slices)
         warc = WarcInput(settings, archives=batch.archives, items=batch.items)
         run_batch(dataclasses.replace(config, run_id=run_id, warc=warc))
+        if not FileSystems.exists(FileSystems.join(config.output, "_runs", f"{run_id}.json")):
+            # The pipeline did not run to the end (e.g. DIR was locked): nothing is completed,
+            # and the next start rolls back whatever this run may have written.
+            raise BatchNotRun(f"run {run_id} ended without its manifest; its records stay pending")
         if settings.reprocess:
             bm.set_phase(config.output, run_id, bm.PHASE_REPLACING)
             replace_older_rows(config.output, run_id)

@@ -20,7 +20,7 @@ from pathlib import Path
 import apache_beam as beam
 import yaml
 from apache_beam.metrics.metric import MetricsFilter
-from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from pipeline import __version__
 from pipeline.dir_lock import DirLock, DirLocked, DirLockUnsupported, is_local
@@ -241,9 +241,9 @@ def cmd_run(argv: Sequence[str]) -> int:
 
 def run_archives(config: RunConfig, beam_args: list[str], record: dict, args: argparse.Namespace) -> int:
     """An archive run: bounded batches, each an ordinary run, resumable (pipeline/backfill.py)."""
-    from pipeline.backfill import combined_outcomes, run_backfill
+    from pipeline.backfill import BatchNotRun, combined_outcomes, run_backfill
 
-    runner = next((a.split("=", 1)[1] for a in beam_args if a.startswith("--runner=")), None)
+    runner = PipelineOptions(beam_args).view_as(StandardOptions).runner
 
     def run_id_for(number: int) -> str:
         return f"{args.run_id}-{number:04d}" if args.run_id else new_run_id(datetime.now(UTC))
@@ -251,7 +251,15 @@ def run_archives(config: RunConfig, beam_args: list[str], record: dict, args: ar
     def run_batch(batch_config: RunConfig) -> int:
         return execute(batch_config, beam_args, record, args.max_error_rate, args.quiet)
 
-    run_ids = run_backfill(config, runner, run_batch, run_id_for)
+    try:
+        if is_local(config.output):  # held across batches (they nest), so no other writer slips in between
+            with DirLock(config.output, "backfill", config.run_id):
+                run_ids = run_backfill(config, runner, run_batch, run_id_for)
+        else:
+            run_ids = run_backfill(config, runner, run_batch, run_id_for)
+    except (DirLocked, DirLockUnsupported, BatchNotRun) as err:
+        print(f"dealstream run: error: {err}", file=sys.stderr)
+        return EXIT_FAILED
     if not run_ids:
         print(f"Nothing to do: every archive is already completed in {config.output}/_backfill/manifest.json")
         return EXIT_OK

@@ -445,3 +445,30 @@ def test_records_per_run_default_depends_on_runner() -> None:
     settings = WarcRunSettings()
     assert settings.batch_size("FnApiRunner") == 5000 and settings.batch_size("DataflowRunner") == 0
     assert dataclasses.replace(settings, records_per_run=7).batch_size("DataflowRunner") == 7
+
+
+def test_locked_output_runs_and_completes_nothing(news_warc: Path, tmp_path: Path, capsys) -> None:
+    """Another process holds DIR's writer lock: the archive run stops with exit 1, nothing is marked done."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time; f = open(sys.argv[1], 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
+            "print('locked', flush=True); time.sleep(60)",
+            str(tmp_path / "_dealstream.lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        assert run("--warc", str(news_warc), "--output", str(tmp_path), "--quiet") == 1
+    finally:
+        holder.kill()
+        holder.wait()
+    assert "in use" in capsys.readouterr().err
+    assert bm.load(str(tmp_path)).completed == {}
+    assert not list(tmp_path.glob("articles/*/*.parquet"))
