@@ -26,7 +26,7 @@ from pipeline.sources import METRICS_NAMESPACE
 from pipeline.warc_index import crawl_partition, host_of, index_file_path, index_row, write_index_file
 from pipeline.warc_options import WarcRunSettings, host_allowed
 from pipeline.warc_source import WarcReadError, read_pointer, scan_archive
-from transforms.decode import decode_html, doc_id_for
+from transforms.decode import InputRejected, decode_html, doc_id_for
 from transforms.errors import error_record
 from transforms.prefilter import prefilter
 from transforms.records import (
@@ -163,7 +163,23 @@ class ReadWarcRecordFn(beam.DoFn):
             yield beam.pvalue.TaggedOutput(INDEX, IndexEvent(item, None, None, None, "error", err.error_type))
             return
         self.read.inc()
-        doc_id = doc_id_for(item.url, "" if item.url else decode_html(payload)[0])
+        try:
+            doc_id = doc_id_for(item.url, "" if item.url else decode_html(payload)[0])
+        except InputRejected as err:  # no URL to name it by, and the bytes are not text
+            yield beam.pvalue.TaggedOutput(
+                ERRORS,
+                error_record(
+                    self.run_id,
+                    STAGE,
+                    item.warc_file,
+                    err.error_type,
+                    err.message,
+                    line_number=record_number(item),
+                    sample=payload,
+                ),
+            )
+            yield beam.pvalue.TaggedOutput(INDEX, IndexEvent(item, None, None, None, "error", err.error_type))
+            return
         passed, why = None, None
         if self.settings.only_investments:
             passed, why = prefilter(item.url, payload)

@@ -70,6 +70,9 @@ ARCHIVE_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     ValueError,
     IndexError,
+    # warcio on malformed headers, e.g. a response record without WARC-Target-URI
+    AttributeError,
+    TypeError,
 )
 
 _WARC_DATE = re.compile(
@@ -300,21 +303,87 @@ class ResumePoint:
     framing: str = FRAMING_MEMBER
 
 
-def _resume_scan(path: str, resume: ResumePoint, is_arc: bool) -> Iterator[WarcPointer | WarcScanError]:
-    if resume.framing == FRAMING_STREAM:
-        for item in _scan_stream(path, is_arc):
-            if item.record_index >= resume.record_index:
-                yield item
-        return
-    index, last_offset = resume.record_index, resume.offset
+def _member_end(path: str, offset: int) -> int | None:
+    """Where the gzip member starting at ``offset`` ends, or None when none starts there."""
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    consumed = 0
     try:
         with open_archive(path) as fh:
-            fh.seek(resume.offset)
-            for item in _iterate(path, fh, FRAMING_MEMBER, is_arc, start_index=resume.record_index):
-                index, last_offset = item.record_index + 1, item.warc_offset
-                yield item
-    except ARCHIVE_ERRORS as exc:
-        yield _archive_error(path, last_offset, index, exc)
+            fh.seek(offset)
+            while not decompressor.eof:
+                chunk = fh.read(_READ_BLOCK)
+                if not chunk:
+                    return None
+                data = chunk
+                while data and not decompressor.eof:
+                    decompressor.decompress(data, _READ_BLOCK)  # output discarded, bounded
+                    data = decompressor.unconsumed_tail
+                consumed += len(chunk) - len(decompressor.unused_data)
+    except (zlib.error, OSError):
+        return None
+    return offset + consumed
+
+
+def _walk(
+    path: str, is_arc: bool, gzipped: bool, offset: int, index: int, detect_framing: bool
+) -> Iterator[WarcPointer | WarcScanError]:
+    """Records from ``offset`` on (member framing). In a per-record gzip file, a record warcio
+    cannot parse becomes one ``unreadable_record`` error and the walk goes on at the next gzip
+    member; elsewhere the first unreadable point ends the walk with ``archive_unreadable``."""
+    while True:
+        emitted = 0
+        resume_at = offset  # where the record being parsed starts
+        try:
+            with open_archive(path) as fh:
+                fh.seek(offset)
+                items = _iterate(path, fh, FRAMING_MEMBER, is_arc, start_index=index)
+                if detect_framing:
+                    # Hold the first item until the second parses: that is where a
+                    # non-per-record gzip file shows itself.
+                    first = next(items, None)
+                    second = next(items, None) if first is not None else None
+                    items = _chain([i for i in (first, second) if i is not None], items)
+                for item in items:
+                    emitted += 1
+                    index = item.record_index + 1
+                    if isinstance(item, WarcPointer):
+                        resume_at = item.warc_offset + item.warc_length
+                    elif item.warc_offset is not None and gzipped:
+                        resume_at = _member_end(path, item.warc_offset) or item.warc_offset
+                    yield item
+            return
+        except ARCHIVE_ERRORS as exc:
+            if detect_framing and gzipped and emitted == 0:
+                logger.info(
+                    "%s: not per-record gzip (%s); rescanning as one stream", path, type(exc).__name__
+                )
+                stream = _scan_stream(path, is_arc)
+                first = next(stream, None)
+                if not (
+                    isinstance(first, WarcScanError) and first.record_index == 0 and first.warc_offset is None
+                ):
+                    yield from _chain([first] if first is not None else [], stream)
+                    return
+                # Neither framing parses the first record: it is one bad record; go on after it.
+            following = _member_end(path, resume_at) if gzipped else None
+            if following is None or following <= resume_at:
+                yield _archive_error(path, resume_at, index, exc)
+                return
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            yield WarcScanError(
+                warc_file=path,
+                warc_offset=resume_at,
+                record_index=index,
+                url=None,
+                error_type="unreadable_record",
+                message=f"{type(exc).__name__}: {message[:500]} (gzip member of {following - resume_at} bytes skipped)",
+            )
+            offset, index, detect_framing = following, index + 1, False
+
+
+def _chain(head: list, tail: Iterator) -> Iterator:
+    yield from head
+    yield from tail
 
 
 def scan_archive(path: str, resume: ResumePoint | None = None) -> Iterator[WarcPointer | WarcScanError]:
@@ -322,8 +391,9 @@ def scan_archive(path: str, resume: ResumePoint | None = None) -> Iterator[WarcP
 
     Per-record gzip and plain archives are walked once. When a gzip archive breaks before its
     second record (whole-file gzip, a record split across gzip members), it is walked again as
-    one decompressed stream. A break later on ends the scan with an ``archive_unreadable``
-    error after the records already found. ``resume`` continues a scan where an earlier
+    one decompressed stream. A record that cannot be parsed later on is one error: in a
+    per-record gzip file the walk continues at the next gzip member, in other files it ends
+    there, after the records already found. ``resume`` continues a scan where an earlier
     batch stopped.
     """
     try:
@@ -343,33 +413,15 @@ def scan_archive(path: str, resume: ResumePoint | None = None) -> Iterator[WarcP
         )
         return
     is_arc = kind == "arc"
-    if resume is not None:
-        yield from _resume_scan(path, resume, is_arc)
-        return
-    emitted = 0
-    last_offset: int | None = None
-    try:
-        with open_archive(path) as fh:
-            items = _iterate(path, fh, FRAMING_MEMBER, is_arc)
-            # Hold the first item until the second parses: that is where a non-per-record
-            # gzip file shows itself.
-            first = next(items, None)
-            second = next(items, None) if first is not None else None
-            for item in (first, second):
-                if item is not None:
-                    last_offset = item.warc_offset
-                    emitted += 1
-                    yield item
-            for item in items:
-                last_offset = item.warc_offset
-                emitted += 1
+    if resume is not None and resume.framing == FRAMING_STREAM:
+        for item in _scan_stream(path, is_arc):
+            if item.record_index >= resume.record_index:
                 yield item
-    except ARCHIVE_ERRORS as exc:
-        if gzipped and emitted == 0:
-            logger.info("%s: not per-record gzip (%s); rescanning as one stream", path, type(exc).__name__)
-            yield from _scan_stream(path, is_arc)
-            return
-        yield _archive_error(path, last_offset, emitted, exc)
+        return
+    if resume is not None:
+        yield from _walk(path, is_arc, gzipped, resume.offset, resume.record_index, detect_framing=False)
+        return
+    yield from _walk(path, is_arc, gzipped, 0, 0, detect_framing=True)
 
 
 def _read_block(pointer_file: str, offset: int, length: int, framing: str) -> bytes:
@@ -402,17 +454,26 @@ def _decoded_stream(record: ArcWarcRecord) -> BinaryIO:
         raise WarcReadError("bad_content_encoding", f"brotli: {exc}") from exc
 
 
+# A stored record begins with a gzip member, a WARC version line, or an ARC header line
+# (URL ... length); anything else means the byte range does not point at a record.
+_RECORD_START = re.compile(rb"\x1f\x8b|WARC/|[^\r\n]{1,8000} \d+\r?\n")
+
+
 def read_payload(
     warc_file: str,
     offset: int,
     length: int,
     framing: str = FRAMING_MEMBER,
     max_bytes: int | None = None,
+    expected_url: str | None = None,
 ) -> bytes:
     """The HTTP payload of the one record at ``offset`` (``length`` bytes as stored).
 
-    Raises ``WarcReadError`` (never a warcio/zlib exception) with a stable ``error_type``:
-    ``too_large``, ``unreadable_record``, ``truncated_record``, ``no_http_payload``, ...
+    ``expected_url`` (the record's WARC-Target-URI as the scan saw it) guards against a byte
+    range that no longer points at that record (a replaced file, a stale index). Raises
+    ``WarcReadError`` (never a warcio/zlib exception) with a stable ``error_type``:
+    ``too_large``, ``unreadable_record``, ``record_mismatch``, ``truncated_record``,
+    ``no_http_payload``, ``unreadable_archive``, ``bad_content_encoding``.
     """
     if max_bytes is not None and length > max_bytes + _STORED_SLACK:
         raise WarcReadError("too_large", f"record stores {length} bytes, over the limit of {max_bytes}")
@@ -424,8 +485,15 @@ def read_payload(
         raise WarcReadError(
             "truncated_record", f"expected {length} bytes at offset {offset}, got {len(block)}"
         )
+    if not _RECORD_START.match(block):
+        raise WarcReadError("unreadable_record", f"no record starts at offset {offset}")
     try:
         record = next(iter(ArchiveIterator(io.BytesIO(block), arc2warc=True)))
+        uri = record.rec_headers.get_header("WARC-Target-URI")
+        if expected_url is not None and uri != expected_url:
+            raise WarcReadError(
+                "record_mismatch", f"record at offset {offset} is {uri!r}, not {expected_url!r}"
+            )
         if record.http_headers is None:
             raise WarcReadError("no_http_payload", f"{record.rec_type} record has no HTTP headers")
         stream = _decoded_stream(record)
@@ -445,6 +513,7 @@ def read_payload(
 
 
 def read_pointer(pointer: WarcPointer, max_bytes: int | None = None) -> bytes:
+    """The payload of the record a scan (or the side index) pointed at, checked by its URL."""
     return read_payload(
-        pointer.warc_file, pointer.warc_offset, pointer.warc_length, pointer.framing, max_bytes
+        pointer.warc_file, pointer.warc_offset, pointer.warc_length, pointer.framing, max_bytes, pointer.url
     )

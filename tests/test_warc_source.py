@@ -3,6 +3,7 @@ edge cases of ../shared/corpus/warc (skipped when absent)."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 from collections import Counter
@@ -169,6 +170,30 @@ def test_garbage_after_good_records_ends_the_scan_with_an_error(tmp_path: Path) 
     assert errors[0].record_index == len(good)
 
 
+def _no_uri_response(writer: WARCWriter) -> None:
+    """A response record without WARC-Target-URI: warcio cannot parse it (AttributeError)."""
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_record(
+        writer.create_warc_record(None, "response", payload=io.BytesIO(PAGE), http_headers=headers)
+    )
+
+
+@pytest.mark.parametrize("bad_at", [0, 2], ids=["first-record", "middle-record"])
+def test_an_unparseable_record_is_one_error_and_the_scan_goes_on(tmp_path: Path, bad_at: int) -> None:
+    path = tmp_path / "a.warc.gz"
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for i in range(4):
+            if i == bad_at:
+                _no_uri_response(writer)
+            else:
+                _response(writer, f"http://a.test/{i}", PAGE)
+    pointers, errors = _scan(path)
+    assert [(e.record_index, e.error_type) for e in errors] == [(bad_at, "unreadable_record")]
+    assert [p.record_index for p in pointers] == [i for i in range(4) if i != bad_at]
+    assert [read_pointer(p) for p in pointers] == [PAGE] * 3
+
+
 def test_read_payload_limits_and_bad_ranges(tmp_path: Path) -> None:
     path = tmp_path / "a.warc.gz"
     _mixed_warc(path)
@@ -178,7 +203,13 @@ def test_read_payload_limits_and_bad_ranges(tmp_path: Path) -> None:
     assert too_large.value.error_type == "too_large"
     with pytest.raises(WarcReadError) as wrong_offset:
         read_payload(str(path), kept[0].warc_offset + 7, kept[0].warc_length)
-    assert wrong_offset.value.error_type == "unreadable_record"
+    # compressed bytes: almost always no record start; by chance they may parse as an ARC line
+    assert wrong_offset.value.error_type in {"unreadable_record", "no_http_payload"}
+    with pytest.raises(WarcReadError) as other_record:  # a stale pointer: the range holds another record
+        read_pointer(
+            dataclasses.replace(kept[1], warc_offset=kept[0].warc_offset, warc_length=kept[0].warc_length)
+        )
+    assert other_record.value.error_type == "record_mismatch"
     with pytest.raises(WarcReadError) as past_end:
         read_payload(str(path), path.stat().st_size - 10, 500)
     assert past_end.value.error_type == "truncated_record"
