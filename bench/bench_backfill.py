@@ -15,7 +15,8 @@ own URL. Then, each in its own process and output folder:
       the bounded batches save on the local runner.
 
 docs/s counts the HTML responses (the documents that reach extraction or the pre-filter);
-records/s counts every archive record. Peak RSS is the highest summed RSS of the process tree,
+records/s counts every archive record; docs/CPU-s divides by the CPU time of the whole process
+tree (user + system), which other jobs on the machine disturb less than wall time. Peak RSS is the highest summed RSS of the process tree,
 sampled every 50 ms. Each run asserts that the rows written (articles + errors + skips) equal
 the records in its archives, and that every run manifest reconciles.
 
@@ -29,6 +30,7 @@ import io
 import json
 import os
 import random
+import resource
 import shutil
 import sys
 import tempfile
@@ -157,10 +159,13 @@ def run_variant(archives: list[Path], out: Path, extra: list[str]) -> tuple:
     cmd = [sys.executable, "-m", "pipeline", "run", "--output", str(out), "--quiet", "--max-error-rate", "1"]
     for path in archives:
         cmd += ["--warc", str(path)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     m = measure(cmd + extra)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if m.returncode != 0:
         raise SystemExit(f"run failed ({m.returncode}):\n{m.stdout[-2000:]}\n{m.stderr[-3000:]}")
-    return m, [json.loads(p.read_text()) for p in sorted((out / "_runs").glob("*.json"))]
+    return m, cpu, [json.loads(p.read_text()) for p in sorted((out / "_runs").glob("*.json"))]
 
 
 def check_rows(out: Path, manifests: list[dict], records: int) -> dict:
@@ -244,13 +249,13 @@ def main(argv: list[str] | None = None) -> int:
         label, paths, variant_plans, extra = variants[key]
         out = work / f"out-{key}"
         shutil.rmtree(out, ignore_errors=True)
-        m, manifests = run_variant(paths, out, extra)
+        m, cpu, manifests = run_variant(paths, out, extra)
         rows = check_rows(out, manifests, len(variant_plans))
         html = sum(1 for p in variant_plans if p.kind == "html")
         seconds[key] = m.seconds
         print(
             f"({key}) {label:<58} {html / m.seconds:6.1f} docs/s {len(variant_plans) / m.seconds:7.1f} records/s "
-            f"{m.seconds:7.1f} s  peak RSS {m.peak_tree_mib:6.0f} MiB  runs {len(manifests)}  "
+            f"{m.seconds:7.1f} s  {html / cpu:5.1f} docs/CPU-s  peak RSS {m.peak_tree_mib:6.0f} MiB  runs {len(manifests)}  "
             f"rows {rows['articles']}+{rows['errors']}+{rows['skips']} == {len(variant_plans)} records; "
             f"investments {rows['investments']}, index rows {rows['warc_index']}",
             flush=True,
