@@ -60,19 +60,28 @@ def file_name(run_id: str, shard: int) -> str:
     return f"part-{run_id}-{shard:05d}.parquet"
 
 
-def write_parquet(path: str, table_name: str, rows: list[dict], run_id: str) -> str:
-    """Write rows as one Parquet file at ``path``, atomically (temp name, then rename)."""
+TEMP_DIR = "_tmp"
+
+
+def write_parquet(path: str, table_name: str, rows: list[dict], run_id: str, output: str | None = None) -> str:
+    """Write rows as one Parquet file at ``path``, atomically (temp name, then rename).
+
+    The temporary file lives in ``DIR/_tmp/``, outside every table, so no reader's glob (nor a
+    BigQuery external table over ``gs://…/articles/*``) can ever pick up a half-written or
+    orphaned file. ``output`` defaults to the DIR of ``DIR/<table>/<partition>/<file>``.
+    """
     _, schema, _ = TABLES[table_name]
     metadata = {b"dealstream.schema_version": SCHEMA_VERSION.encode(), b"dealstream.run_id": run_id.encode()}
     table = pa.Table.from_pylist(rows, schema=schema.with_metadata(metadata))
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
-    directory = path.rsplit("/", 1)[0]
-    try:
-        FileSystems.mkdirs(directory)
-    except OSError:
-        pass  # already there (another worker may have made it)
-    temp = FileSystems.join(directory, f".tmp-{uuid.uuid4().hex}.parquet")
+    temp_dir = FileSystems.join(output or path.rsplit("/", 3)[0], TEMP_DIR)
+    for directory in (path.rsplit("/", 1)[0], temp_dir):
+        try:
+            FileSystems.mkdirs(directory)
+        except OSError:
+            pass  # already there (another worker may have made it)
+    temp = FileSystems.join(temp_dir, f"{run_id}-{uuid.uuid4().hex}.parquet")
     with FileSystems.create(temp) as handle:
         handle.write(buffer.getvalue())
     if FileSystems.exists(path):
@@ -109,7 +118,7 @@ class WriteDocGroupFn(beam.DoFn):
                 by_partition[("investments", value)].append(to_row(investment))
         for (table, value), rows in sorted(by_partition.items()):
             path = FileSystems.join(partition_dir(self.output, table, value), file_name(self.run_id, shard))
-            yield write_parquet(path, table, rows, self.run_id)
+            yield write_parquet(path, table, rows, self.run_id, self.output)
             (self.articles if table == "articles" else self.investments).inc(len(rows))
 
 
@@ -133,7 +142,7 @@ class WriteLogGroupFn(beam.DoFn):
             path = FileSystems.join(
                 partition_dir(self.output, table, self.run_date), file_name(self.run_id, shard)
             )
-            yield write_parquet(path, table, table_rows, self.run_id)
+            yield write_parquet(path, table, table_rows, self.run_id, self.output)
             (self.errors if table == "errors" else self.skips).inc(len(table_rows))
 
 

@@ -111,6 +111,7 @@ def remove_orphans(output: str) -> int:
     root = Path(output)
     candidates = [p for table in TABLES for p in (root / table).glob("*/.tmp-*")]
     candidates += list((root / "_runs").glob(".tmp-*"))
+    candidates += list((root / "_tmp").glob("*.parquet"))  # the Parquet writer's temporaries
     candidates += list((root / STATE_DIR).glob("*.tmp-*"))  # random temp names; fixed ones are overwritten
     candidates += list((root / STATE_DIR).glob(".tmp-*"))
     candidates += list((root / STATE_DIR / PENDING_DIR).glob(".tmp-*"))

@@ -93,6 +93,7 @@ def test_partition_paths_and_manifest(seed_run):
     assert manifest["inputs"]["read"] == 3 and manifest["outcomes"]["articles"] == 3
     assert all((seed_run / f).is_file() for f in manifest["files"])
     assert not list(seed_run.rglob(".tmp-*")), "temporary files left behind"
+    assert not list((seed_run / "_tmp").iterdir()), "temporary Parquet files left behind"
     for path in seed_run.rglob("*.parquet"):
         assert path.name.startswith(f"part-{manifest['run_id']}-")
 
