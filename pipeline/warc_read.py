@@ -25,7 +25,8 @@ from pipeline.sinks import shard_of
 from pipeline.sources import METRICS_NAMESPACE
 from pipeline.warc_index import crawl_partition, host_of, index_file_path, index_row, write_index_file
 from pipeline.warc_options import WarcRunSettings, host_allowed
-from pipeline.warc_source import WarcReadError, read_pointer, scan_archive
+from pipeline.warc_payload import WarcReadError, read_pointer
+from pipeline.warc_source import scan_archive
 from transforms.decode import InputRejected, decode_html, doc_id_for
 from transforms.errors import error_record
 from transforms.prefilter import prefilter

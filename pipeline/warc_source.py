@@ -20,14 +20,14 @@ Framings handled:
   up to ``STREAM_FRAMING_MAX_BYTES`` (beyond that: one clean error; ``warcio recompress``
   fixes the file).
 
-Nothing here raises on bad archives: damage becomes a ``WarcScanError`` and the scan stops
-at the first unreadable point, keeping every record found before it.
+Nothing here raises on bad archives: damage becomes a ``WarcScanError`` (see
+``scan_archive`` for where the scan goes on). The reader of one record is
+``pipeline/warc_payload.py``.
 """
 
 from __future__ import annotations
 
 import gzip
-import io
 import logging
 import re
 import zlib
@@ -36,59 +36,49 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import BinaryIO
 
-from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from warcio.archiveiterator import ArchiveIterator
-from warcio.bufferedreaders import ChunkedDataReader
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
-from warcio.statusandheaders import StatusAndHeadersParserException
 
+# The single-record reader lives in warc_payload; re-exported so both halves are found here.
+from pipeline.warc_payload import (
+    ARCHIVE_ERRORS,
+    FRAMING_MEMBER,
+    FRAMING_STREAM,
+    READ_BLOCK,
+    SNIFF_BYTES,
+    WarcReadError,
+    drain,
+    open_archive,
+    read_payload,
+    read_pointer,
+)
 from transforms.records import WarcPointer, WarcScanError
 
-logger = logging.getLogger(__name__)
+__all__ = [
+    "FRAMING_MEMBER",
+    "FRAMING_STREAM",
+    "ResumePoint",
+    "WarcReadError",
+    "parse_warc_date",
+    "read_payload",
+    "read_pointer",
+    "scan_archive",
+    "skip_reason",
+]
 
-FRAMING_MEMBER = "member"
-FRAMING_STREAM = "stream"
+logger = logging.getLogger(__name__)
 
 # Whole-file gzip archives cost one decompression from the file start per record read.
 STREAM_FRAMING_MAX_BYTES = 256 * 1024 * 1024
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-_SNIFF_BYTES = 1024
-_READ_BLOCK = 64 * 1024
-# A stored record this much larger than the payload limit cannot hold a payload under it
-# (headers and gzip overhead are far smaller).
-_STORED_SLACK = 64 * 1024
-
-# Everything warcio and zlib raise on damaged input, caught where an archive is read.
-ARCHIVE_ERRORS: tuple[type[BaseException], ...] = (
-    ArchiveLoadFailed,
-    StatusAndHeadersParserException,
-    zlib.error,
-    EOFError,
-    OSError,
-    ValueError,
-    IndexError,
-    # warcio on malformed headers, e.g. a response record without WARC-Target-URI
-    AttributeError,
-    TypeError,
-)
 
 _WARC_DATE = re.compile(
     r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?$"
 )
 _ARC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})?(\d{2})?(\d{2})?$")
-
-
-class WarcReadError(Exception):
-    """One record could not be read; ``error_type`` is a short stable reason."""
-
-    def __init__(self, error_type: str, message: str) -> None:
-        super().__init__(f"{error_type}: {message}")
-        self.error_type = error_type
-        self.message = message
 
 
 def parse_warc_date(value: str | None) -> datetime | None:
@@ -139,7 +129,7 @@ def is_html_type(content_type: str | None) -> bool:
 
 def _sniff_html(head: bytes) -> bool:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return start.startswith((b"<!doctype html", b"<html")) or b"<html" in start[:_SNIFF_BYTES]
+    return start.startswith((b"<!doctype html", b"<html")) or b"<html" in start[:SNIFF_BYTES]
 
 
 def skip_reason(
@@ -155,11 +145,6 @@ def skip_reason(
     if content_type is None:
         return None if sniffed_html else "not_html"
     return None if is_html_type(content_type) else "not_html"
-
-
-def open_archive(path: str) -> BinaryIO:
-    """Raw bytes of an archive (no transparent decompression: warcio handles gzip members)."""
-    return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
 
 
 def _status(record: ArcWarcRecord) -> int | None:
@@ -179,19 +164,6 @@ def _http_content_type(record: ArcWarcRecord) -> str | None:
     return value.strip() if value else None
 
 
-def _drain(stream: BinaryIO) -> tuple[bytes, int]:
-    """Read a record's remaining block; returns (first bytes for sniffing, total bytes read)."""
-    head = b""
-    total = 0
-    while True:
-        block = stream.read(_READ_BLOCK)
-        if not block:
-            return head, total
-        if len(head) < _SNIFF_BYTES:
-            head += block[: _SNIFF_BYTES - len(head)]
-        total += len(block)
-
-
 def _iterate(
     path: str, fh: BinaryIO, framing: str, is_arc: bool, start_index: int = 0
 ) -> Iterator[WarcPointer | WarcScanError]:
@@ -204,7 +176,7 @@ def _iterate(
     for index, record in enumerate(iterator, start=start_index):
         http_status = _status(record)
         content_type = _http_content_type(record)
-        head, _ = _drain(record.raw_stream)
+        head, _ = drain(record.raw_stream)
         missing = getattr(record.raw_stream, "limit", 0) or 0
         offset = iterator.get_record_offset()
         length = iterator.get_record_length()
@@ -252,11 +224,11 @@ def _archive_error(path: str, offset: int | None, index: int, exc: BaseException
 def _sniff_archive(path: str) -> tuple[bool, str | None]:
     """(gzipped, "warc" | "arc" | None) from the first bytes of the (decompressed) file."""
     with open_archive(path) as fh:
-        head = fh.read(_READ_BLOCK)
+        head = fh.read(READ_BLOCK)
     gzipped = head[:2] == b"\x1f\x8b"
     if gzipped:
         try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, _SNIFF_BYTES)
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, SNIFF_BYTES)
         except zlib.error:
             return True, None
     head = head.lstrip(b"\r\n")
@@ -311,12 +283,12 @@ def _member_end(path: str, offset: int) -> int | None:
         with open_archive(path) as fh:
             fh.seek(offset)
             while not decompressor.eof:
-                chunk = fh.read(_READ_BLOCK)
+                chunk = fh.read(READ_BLOCK)
                 if not chunk:
                     return None
                 data = chunk
                 while data and not decompressor.eof:
-                    decompressor.decompress(data, _READ_BLOCK)  # output discarded, bounded
+                    decompressor.decompress(data, READ_BLOCK)  # output discarded, bounded
                     data = decompressor.unconsumed_tail
                 consumed += len(chunk) - len(decompressor.unused_data)
     except (zlib.error, OSError):
@@ -422,98 +394,3 @@ def scan_archive(path: str, resume: ResumePoint | None = None) -> Iterator[WarcP
         yield from _walk(path, is_arc, gzipped, resume.offset, resume.record_index, detect_framing=False)
         return
     yield from _walk(path, is_arc, gzipped, 0, 0, detect_framing=True)
-
-
-def _read_block(pointer_file: str, offset: int, length: int, framing: str) -> bytes:
-    with open_archive(pointer_file) as raw:
-        if framing == FRAMING_STREAM:
-            with gzip.GzipFile(fileobj=raw) as fh:
-                fh.seek(offset)
-                return fh.read(length)
-        raw.seek(offset)
-        return raw.read(length)
-
-
-def _decoded_stream(record: ArcWarcRecord) -> BinaryIO:
-    """The HTTP body with transfer- and content-encoding removed (brotli done here: warcio 1.8.1's
-    brotli hook does not work with brotli >= 1.1)."""
-    encoding = (record.http_headers.get_header("Content-Encoding") or "").strip().lower()
-    if encoding != "br":
-        return record.content_stream()
-    chunked = (record.http_headers.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
-    body = ChunkedDataReader(record.raw_stream).read() if chunked else record.raw_stream.read()
-    try:
-        import brotli
-    except ImportError as exc:
-        raise WarcReadError(
-            "unsupported_encoding", "brotli payload and the brotli package is missing"
-        ) from exc
-    try:
-        return io.BytesIO(brotli.decompress(body))
-    except brotli.error as exc:
-        raise WarcReadError("bad_content_encoding", f"brotli: {exc}") from exc
-
-
-# A stored record begins with a gzip member, a WARC version line, or an ARC header line
-# (URL ... length); anything else means the byte range does not point at a record.
-_RECORD_START = re.compile(rb"\x1f\x8b|WARC/|[^\r\n]{1,8000} \d+\r?\n")
-
-
-def read_payload(
-    warc_file: str,
-    offset: int,
-    length: int,
-    framing: str = FRAMING_MEMBER,
-    max_bytes: int | None = None,
-    expected_url: str | None = None,
-) -> bytes:
-    """The HTTP payload of the one record at ``offset`` (``length`` bytes as stored).
-
-    ``expected_url`` (the record's WARC-Target-URI as the scan saw it) guards against a byte
-    range that no longer points at that record (a replaced file, a stale index). Raises
-    ``WarcReadError`` (never a warcio/zlib exception) with a stable ``error_type``:
-    ``too_large``, ``unreadable_record``, ``record_mismatch``, ``truncated_record``,
-    ``no_http_payload``, ``unreadable_archive``, ``bad_content_encoding``.
-    """
-    if max_bytes is not None and length > max_bytes + _STORED_SLACK:
-        raise WarcReadError("too_large", f"record stores {length} bytes, over the limit of {max_bytes}")
-    try:
-        block = _read_block(warc_file, offset, length, framing)
-    except OSError as exc:
-        raise WarcReadError("unreadable_archive", f"{type(exc).__name__}: {exc}") from exc
-    if len(block) < length:
-        raise WarcReadError(
-            "truncated_record", f"expected {length} bytes at offset {offset}, got {len(block)}"
-        )
-    if not _RECORD_START.match(block):
-        raise WarcReadError("unreadable_record", f"no record starts at offset {offset}")
-    try:
-        record = next(iter(ArchiveIterator(io.BytesIO(block), arc2warc=True)))
-        uri = record.rec_headers.get_header("WARC-Target-URI")
-        if expected_url is not None and uri != expected_url:
-            raise WarcReadError(
-                "record_mismatch", f"record at offset {offset} is {uri!r}, not {expected_url!r}"
-            )
-        if record.http_headers is None:
-            raise WarcReadError("no_http_payload", f"{record.rec_type} record has no HTTP headers")
-        stream = _decoded_stream(record)
-        payload = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
-        if max_bytes is not None and len(payload) > max_bytes:
-            raise WarcReadError("too_large", f"payload over the limit of {max_bytes} bytes")
-        _drain(record.raw_stream)
-        if getattr(record.raw_stream, "limit", 0):
-            raise WarcReadError("truncated_record", "record ends before its declared Content-Length")
-    except StopIteration as exc:
-        raise WarcReadError("unreadable_record", f"no record at offset {offset}") from exc
-    except ARCHIVE_ERRORS as exc:
-        raise WarcReadError(
-            "unreadable_record", f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
-        ) from exc
-    return payload
-
-
-def read_pointer(pointer: WarcPointer, max_bytes: int | None = None) -> bytes:
-    """The payload of the record a scan (or the side index) pointed at, checked by its URL."""
-    return read_payload(
-        pointer.warc_file, pointer.warc_offset, pointer.warc_length, pointer.framing, max_bytes, pointer.url
-    )
