@@ -9,52 +9,12 @@ from __future__ import annotations
 
 import argparse
 
+from pipeline.arg_types import non_negative_float, positive_float, positive_int
 from pipeline.feed_jobs import DEFAULT_FEED_CONTENT_MIN_WORDS, FeedRunSettings
 from pipeline.feeds_config import FeedConfigError, FeedSpec, load_feed_specs, specs_from_urls
 from pipeline.http_client import HttpSettings
 
 DEFAULTS = HttpSettings()
-FEED_OPTION_DESTS = frozenset(
-    {
-        "feeds",
-        "feed",
-        "ignore_robots",
-        "allow_private_networks",
-        "host_delay",
-        "http_timeout",
-        "http_attempts",
-        "http_backoff",
-        "feed_content_min_words",
-        "max_entry_attempts",
-    }
-)
-
-
-def _non_negative_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {number}")
-    return number
-
-
-def _positive_float(value: str) -> float:
-    number = _non_negative_float(value)
-    if number == 0:
-        raise argparse.ArgumentTypeError("must be > 0")
-    return number
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {number}")
-    return number
 
 
 def add_feed_arguments(parser: argparse.ArgumentParser) -> None:
@@ -83,7 +43,7 @@ def add_feed_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--host-delay",
         dest="host_delay",
-        type=_non_negative_float,
+        type=non_negative_float,
         default=DEFAULTS.min_host_delay,
         metavar="SECONDS",
         help=f"Minimum time between requests to one host; a robots.txt Crawl-delay raises it "
@@ -92,7 +52,7 @@ def add_feed_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--http-timeout",
         dest="http_timeout",
-        type=_positive_float,
+        type=positive_float,
         default=DEFAULTS.read_timeout,
         metavar="SECONDS",
         help=f"Read timeout of one request; connect timeout is the smaller of this and "
@@ -101,14 +61,14 @@ def add_feed_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--http-attempts",
         dest="http_attempts",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULTS.max_attempts,
         help=f"Attempts per request on 5xx, 429, timeouts (default: {DEFAULTS.max_attempts}).",
     )
     group.add_argument(
         "--http-backoff",
         dest="http_backoff",
-        type=_non_negative_float,
+        type=non_negative_float,
         default=DEFAULTS.backoff_initial,
         metavar="SECONDS",
         help=f"First retry wait, doubled each time up to {DEFAULTS.backoff_max:g}s, which also caps "
@@ -117,7 +77,7 @@ def add_feed_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--feed-content-min-words",
         dest="feed_content_min_words",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_FEED_CONTENT_MIN_WORDS,
         help="When a page cannot be fetched, write the article from the entry's own text if it "
         f"has at least this many words (default: {DEFAULT_FEED_CONTENT_MIN_WORDS}).",
@@ -125,7 +85,7 @@ def add_feed_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--max-entry-attempts",
         dest="max_entry_attempts",
-        type=_positive_int,
+        type=positive_int,
         default=5,
         help="Runs that may try a failing entry page before giving up on it (default: 5).",
     )

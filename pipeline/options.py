@@ -6,34 +6,14 @@ import argparse
 
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.feed_options import FEED_OPTION_DESTS, add_feed_arguments
-from pipeline.warc_options import WARC_OPTION_DESTS, add_warc_arguments
+from pipeline.arg_types import positive_int, rate
+from pipeline.feed_options import add_feed_arguments
+from pipeline.runners import DEFAULT_RUNNER  # noqa: F401 - re-exported for the CLI
+from pipeline.warc_options import add_warc_arguments
 
 DEFAULT_MAX_DOC_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_ERROR_RATE = 0.5
 DEFAULT_NUM_SHARDS = 4
-# The in-process runner: an unpinned DirectRunner first tries to download Prism.
-DEFAULT_RUNNER = "FnApiRunner"
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {number}")
-    return number
-
-
-def _rate(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {value!r}") from None
-    if not 0.0 <= number <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {number}")
-    return number
 
 
 class DealstreamOptions(PipelineOptions):
@@ -57,7 +37,7 @@ class DealstreamOptions(PipelineOptions):
         parser.add_argument(
             "--max-doc-bytes",
             dest="max_doc_bytes",
-            type=_positive_int,
+            type=positive_int,
             default=DEFAULT_MAX_DOC_BYTES,
             help=f"Documents larger than this are rejected as too_large without being read whole "
             f"(default: {DEFAULT_MAX_DOC_BYTES}).",
@@ -65,14 +45,14 @@ class DealstreamOptions(PipelineOptions):
         parser.add_argument(
             "--max-error-rate",
             dest="max_error_rate",
-            type=_rate,
+            type=rate,
             default=DEFAULT_MAX_ERROR_RATE,
             help=f"Exit non-zero when errors/inputs exceeds this share (default: {DEFAULT_MAX_ERROR_RATE}).",
         )
         parser.add_argument(
             "--num-shards",
             dest="num_shards",
-            type=_positive_int,
+            type=positive_int,
             default=DEFAULT_NUM_SHARDS,
             help=f"Output groups per run; at most one file per group and partition (default: {DEFAULT_NUM_SHARDS}).",
         )
@@ -94,19 +74,3 @@ class DealstreamOptions(PipelineOptions):
         )
         add_feed_arguments(parser)
         add_warc_arguments(parser)
-
-
-OWN_OPTION_DESTS = frozenset(
-    {
-        "input",
-        "output",
-        "config",
-        "max_doc_bytes",
-        "max_error_rate",
-        "num_shards",
-        "run_id",
-        "strip_sidebars",
-        "quiet",
-    }
-)
-OWN_OPTION_DESTS = OWN_OPTION_DESTS | FEED_OPTION_DESTS | WARC_OPTION_DESTS

@@ -13,38 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pipeline.arg_types import non_negative_float, positive_float, positive_int
 from pipeline.cli import UsageError, parse_run_args, run_parser, validate
 from pipeline.dir_lock import is_local
 from pipeline.graph import RunConfig
 from pipeline.manifest import manifest_path
+from pipeline.runners import LOCAL_RUNNERS
 from transforms.dedup import DEFAULT_TTL, parse_ttl
-
-# Runners on which the stream runs as local cycles (they cannot finish an unbounded source).
-LOCAL_RUNNERS = frozenset({"FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner"})
-
-
-def _positive_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {value}")
-    return number
-
-
-def _non_negative_float(value: str) -> float:
-    return 0.0 if value.strip() in ("0", "0.0") else _positive_float(value)
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {number}")
-    return number
 
 
 def _ttl(value: str) -> timedelta:
@@ -58,15 +33,15 @@ def add_stream_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("stream")
     group.add_argument(
         "--poll-interval",
-        type=_positive_float,
+        type=positive_float,
         default=300.0,
         metavar="SECONDS",
         help="Time from the start of one poll to the next (default: 300).",
     )
-    group.add_argument("--max-polls", type=_positive_int, default=None, help="Stop after this many polls.")
+    group.add_argument("--max-polls", type=positive_int, default=None, help="Stop after this many polls.")
     group.add_argument(
         "--duration",
-        type=_positive_float,
+        type=positive_float,
         default=None,
         metavar="SECONDS",
         help="Start no poll after this many seconds (the one in flight finishes).",
@@ -81,20 +56,20 @@ def add_stream_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--compact-every",
-        type=_non_negative_float,
+        type=non_negative_float,
         default=3600.0,
         metavar="SECONDS",
         help="Compact partitions' small files between polls at most this often; 0 turns it off (default: 3600).",
     )
     group.add_argument(
         "--compact-min-files",
-        type=_positive_int,
+        type=positive_int,
         default=8,
         help="Compact a partition once it has this many small files (default: 8).",
     )
     group.add_argument(
         "--window",
-        type=_positive_float,
+        type=positive_float,
         default=None,
         metavar="SECONDS",
         help="Unbounded graph only: output window length (default: the poll interval, at least 60).",

@@ -13,25 +13,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from apache_beam.io.filesystems import FileSystems
 
+from pipeline.arg_types import non_negative_int
+from pipeline.runners import LOCAL_RUNNERS
 from pipeline.warc_index import index_files
 
 # Records per pipeline run on the local runners: FnApiRunner holds what crosses a grouping
 # step in memory (BEAM-NOTES), so a bounded batch keeps memory flat whatever the archive size.
 DEFAULT_LOCAL_RECORDS_PER_RUN = 5000
-LOCAL_RUNNERS = ("FnApiRunner", "DirectRunner", "BundleBasedDirectRunner", "SwitchingDirectRunner")
-
-WARC_OPTION_DESTS = frozenset(
-    {
-        "warc",
-        "date_from",
-        "date_to",
-        "domains_file",
-        "reprocess",
-        "only_investments",
-        "from_index",
-        "records_per_run",
-    }
-)
 
 
 class WarcConfigError(ValueError):
@@ -57,16 +45,6 @@ class WarcRunSettings:
         if self.records_per_run is not None:
             return self.records_per_run
         return DEFAULT_LOCAL_RECORDS_PER_RUN if (runner or "FnApiRunner") in LOCAL_RUNNERS else 0
-
-
-def _non_negative_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {number}")
-    return number
 
 
 def add_warc_arguments(parser: argparse.ArgumentParser) -> None:
@@ -123,7 +101,7 @@ def add_warc_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--records-per-run",
         dest="records_per_run",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=None,
         help=f"Archive records per pipeline run; a backfill runs as bounded batches that resume from "
         f"DIR/_backfill/manifest.json. 0: one run that scans inside the pipeline (for Dataflow). "
