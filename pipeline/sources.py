@@ -15,7 +15,7 @@ import logging
 import os
 import zlib
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
@@ -103,13 +103,22 @@ def _read_limited(path: str, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+# A .jsonl file is cut into chunks of consecutive lines that are shuffled as pointers and read
+# after the shuffle, so one large file spreads over every worker and no worker is left with a
+# long tail. Small chunks balance work; each costs one open+seek when read.
+CHUNK_MAX_LINES = 8
+CHUNK_MAX_BYTES = 8 << 20
+
+
 class ReadSeedFileFn(beam.DoFn):
     """InputRef -> RawDocument; rejected inputs to the 'errors' output.
 
-    Counts ``inputs_read`` once per file (per line for .jsonl).
+    Counts ``inputs_read`` once per file (per line for .jsonl). An uncompressed .jsonl file
+    is not parsed here: its lines go out as chunk pointers ('chunks') for ReadJsonlChunkFn.
     """
 
     ERRORS = "errors"
+    CHUNKS = "chunks"
 
     def __init__(self, run_id: str, max_doc_bytes: int) -> None:
         self.run_id = run_id
@@ -178,27 +187,60 @@ class ReadSeedFileFn(beam.DoFn):
         )
 
     def _read_jsonl(self, ref: InputRef) -> Iterator:
-        line_number = 0
+        """Count and check every line; parse it here (compressed files) or point at it."""
+        chunked = not ref.source.lower().endswith((".gz", ".bz2"))
+        line_number = position = 0
+        chunk: list[int] = []  # [first line, offset, bytes, lines]
+
+        def flush():
+            if chunk:
+                first, offset, size, lines = chunk
+                chunk.clear()
+                return beam.pvalue.TaggedOutput(
+                    self.CHUNKS,
+                    InputRef("seed_file", ref.source, first, size=size, offset=offset, lines=lines),
+                )
+            return None
+
         try:
             with open_input(ref.source) as handle:
                 while True:
+                    start = position
                     line = handle.readline(self.max_doc_bytes + 1)
                     if not line:
                         break
+                    position += len(line)
                     line_number += 1
                     too_long = len(line) > self.max_doc_bytes and not line.endswith(b"\n")
                     while too_long and line and not line.endswith(b"\n"):
                         line = handle.readline(_READ_CHUNK)  # skip the rest without holding it
+                        position += len(line)
                     if not too_long and not line.strip():
+                        if (out := flush()) is not None:
+                            yield out
                         continue  # blank lines are not inputs
                     self.inputs.inc()
                     if too_long:
+                        if (out := flush()) is not None:
+                            yield out
                         yield self._error(
                             ref, "too_large", f"line longer than {self.max_doc_bytes} bytes", line_number
                         )
                         continue
-                    yield from self._jsonl_item(ref, line, line_number)
+                    if not chunked:
+                        yield from jsonl_item(self.run_id, ref, line, line_number)
+                        continue
+                    if chunk and (chunk[3] >= CHUNK_MAX_LINES or chunk[2] + len(line) > CHUNK_MAX_BYTES):
+                        yield flush()
+                    if not chunk:
+                        chunk.extend([line_number, start, 0, 0])
+                    chunk[2] += len(line)
+                    chunk[3] += 1
+            if (out := flush()) is not None:
+                yield out
         except (OSError, EOFError, zlib.error) as err:
+            if (out := flush()) is not None:
+                yield out  # the lines counted so far are still read
             self.inputs.inc()
             yield self._error(ref, "unreadable", f"{type(err).__name__}: {err} (after line {line_number})")
             return
@@ -206,26 +248,68 @@ class ReadSeedFileFn(beam.DoFn):
             self.inputs.inc()
             yield self._error(ref, "empty", "file has no lines")
 
-    def _jsonl_item(self, ref: InputRef, line: bytes, line_number: int) -> Iterator:
+
+def jsonl_item(run_id: str, ref: InputRef, line: bytes, line_number: int) -> Iterator:
+    """One .jsonl line -> a RawDocument, or an 'errors' output naming the line."""
+    try:
+        item = parse_jsonl_line(line)
+    except InputRejected as err:
+        yield beam.pvalue.TaggedOutput(
+            ReadSeedFileFn.ERRORS,
+            error_record(
+                run_id, STAGE, ref.source, err.error_type, err.message, line_number=line_number, sample=line
+            ),
+        )
+        return
+    html_bytes = item.html.encode("utf-8") if item.html else None
+    yield RawDocument(
+        doc_id=doc_id_for(item.url, item.html if item.html else item.text or ""),
+        source_kind="seed_file",
+        source=ref.source,
+        url=item.url,
+        fetched_at=None,
+        content=html_bytes,
+        content_type="text/html; charset=utf-8" if html_bytes else "text/plain",
+        text=None if html_bytes else item.text,
+        title=item.title,
+        published=item.published,
+        line_number=line_number,
+    )
+
+
+class ReadJsonlChunkFn(beam.DoFn):
+    """A .jsonl chunk pointer -> one RawDocument (or error) per line. Lines were counted already."""
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+
+    def process(self, chunk: InputRef) -> Iterator:
+        assert chunk.offset is not None and chunk.size is not None and chunk.line_number is not None
         try:
-            item = parse_jsonl_line(line)
-            html_bytes = item.html.encode("utf-8") if item.html else None
-            decoded = item.html if item.html else item.text or ""
-            yield RawDocument(
-                doc_id=doc_id_for(item.url, decoded),
-                source_kind="seed_file",
-                source=ref.source,
-                url=item.url,
-                fetched_at=None,
-                content=html_bytes,
-                content_type="text/html; charset=utf-8" if html_bytes else "text/plain",
-                text=None if html_bytes else item.text,
-                title=item.title,
-                published=item.published,
-                line_number=line_number,
-            )
-        except InputRejected as err:
-            yield self._error(ref, err.error_type, err.message, line_number, sample=line)
+            with open_input(chunk.source) as handle:
+                handle.seek(chunk.offset)
+                data = handle.read(chunk.size)
+        except OSError as err:
+            for i in range(chunk.lines or 0):
+                yield beam.pvalue.TaggedOutput(
+                    ReadSeedFileFn.ERRORS,
+                    error_record(
+                        self.run_id,
+                        STAGE,
+                        chunk.source,
+                        "unreadable",
+                        f"{type(err).__name__}: {err}",
+                        line_number=chunk.line_number + i,
+                    ),
+                )
+            return
+        lines = data.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        if len(lines) != chunk.lines:  # the file changed since it was indexed
+            lines = (lines + [b""] * (chunk.lines or 0))[: chunk.lines]
+        for i, line in enumerate(lines):
+            yield from jsonl_item(self.run_id, chunk, line, chunk.line_number + i)
 
 
 class ReadSeeds(beam.PTransform):
@@ -238,12 +322,27 @@ class ReadSeeds(beam.PTransform):
         self.max_doc_bytes = max_doc_bytes
 
     def expand(self, pbegin):
-        return (
+        files = (
             pbegin
             | "ListFiles" >> beam.Create(self.refs)
             | "SpreadFiles" >> beam.Reshuffle()
             | "ReadFiles"
             >> beam.ParDo(ReadSeedFileFn(self.run_id, self.max_doc_bytes)).with_outputs(
-                ReadSeedFileFn.ERRORS, main="docs"
+                ReadSeedFileFn.ERRORS, ReadSeedFileFn.CHUNKS, main="docs"
             )
         )
+        lines = (
+            files.chunks
+            | "SpreadJsonlChunks" >> beam.Reshuffle()
+            | "ReadJsonlChunks"
+            >> beam.ParDo(ReadJsonlChunkFn(self.run_id)).with_outputs(ReadSeedFileFn.ERRORS, main="docs")
+        )
+        return _Outputs(
+            docs=(files.docs, lines.docs) | "AllSeedDocs" >> beam.Flatten(),
+            errors=(files.errors, lines.errors) | "AllSeedErrors" >> beam.Flatten(),
+        )
+
+
+class _Outputs(NamedTuple):
+    docs: beam.PCollection
+    errors: beam.PCollection

@@ -82,3 +82,30 @@ def test_writer_partitions_and_drops_in_run_duplicates(tmp_path):
     files = sorted(str(f.relative_to(tmp_path)) for f in tmp_path.rglob("*.parquet"))
     assert any(f.startswith("articles/published_date=2020-05-01/part-r1-") for f in files)
     assert any(f.startswith("articles/published_date=__HIVE_DEFAULT_PARTITION__/part-r1-") for f in files)
+
+
+def test_jsonl_lines_keep_their_numbers_across_chunks_and_compression(tmp_path):
+    import gzip
+    import json
+
+    lines = []
+    for i in range(1, 26):
+        if i == 7:
+            lines.append("")  # blank: not an input
+        elif i == 12:
+            lines.append("{broken")
+        else:
+            lines.append(json.dumps({"url": f"https://e.com/{i}", "text": f"story {i}"}))
+    payload = ("\n".join(lines) + "\n").encode("utf-8")
+    (tmp_path / "plain.jsonl").write_bytes(payload)
+    (tmp_path / "packed.jsonl.gz").write_bytes(gzip.compress(payload))
+    refs, _ = expand_globs([str(tmp_path / "*")])
+    expected_docs = [(name, i, f"https://e.com/{i}") for name in ("plain.jsonl", "packed.jsonl.gz")
+                     for i in range(1, 26) if i not in (7, 12)]
+    with pipeline() as p:
+        out = p | ReadSeeds(refs, "r1", max_doc_bytes=1_000_000)
+        assert_that(out.docs | beam.Map(lambda d: (d.source.rsplit("/", 1)[-1], d.line_number, d.url)),
+                    equal_to(expected_docs), label="docs")
+        assert_that(out.errors | beam.Map(lambda e: (e.source.rsplit("/", 1)[-1], e.line_number, e.error_type)),
+                    equal_to([("plain.jsonl", 12, "malformed_json"), ("packed.jsonl.gz", 12, "malformed_json")]),
+                    label="errors")

@@ -29,8 +29,10 @@ class InputRef:
 
     source_kind: str  # seed_file | feed | warc
     source: str  # path, feed URL or archive path
-    line_number: int | None = None  # for .jsonl inputs: 1-based line
-    size: int | None = None
+    line_number: int | None = None  # for .jsonl inputs: 1-based line (of a chunk's first line)
+    size: int | None = None  # bytes (of the file, or of a .jsonl chunk)
+    offset: int | None = None  # byte offset of a .jsonl chunk in its file
+    lines: int | None = None  # lines in a .jsonl chunk
 
 
 @dataclass(frozen=True)
