@@ -114,11 +114,10 @@ class ReadSeedFileFn(beam.DoFn):
     """InputRef -> RawDocument; rejected inputs to the 'errors' output.
 
     Counts ``inputs_read`` once per file (per line for .jsonl). An uncompressed .jsonl file
-    is not parsed here: its lines go out as chunk pointers ('chunks') for ReadJsonlChunkFn.
+    reaches this stage as chunk pointers made by IndexSeedFilesFn.
     """
 
     ERRORS = "errors"
-    CHUNKS = "chunks"
 
     def __init__(self, run_id: str, max_doc_bytes: int) -> None:
         self.run_id = run_id
@@ -134,6 +133,9 @@ class ReadSeedFileFn(beam.DoFn):
         )
 
     def process(self, ref: InputRef) -> Iterator:
+        if ref.offset is not None:
+            yield from read_jsonl_chunk(self.run_id, ref)
+            return
         kind = input_kind(ref.source)
         if kind == "jsonl":
             yield from self._read_jsonl(ref)
@@ -186,9 +188,8 @@ class ReadSeedFileFn(beam.DoFn):
             content_type=f"text/html; charset={charset}",
         )
 
-    def _read_jsonl(self, ref: InputRef) -> Iterator:
-        """Count and check every line; parse it here (compressed files) or point at it."""
-        chunked = not ref.source.lower().endswith((".gz", ".bz2"))
+    def _read_jsonl(self, ref: InputRef, chunked: bool = False) -> Iterator:
+        """Count and check every line; parse it here, or (chunked) emit pointers to chunks of lines."""
         line_number = position = 0
         chunk: list[int] = []  # [first line, offset, bytes, lines]
 
@@ -196,10 +197,7 @@ class ReadSeedFileFn(beam.DoFn):
             if chunk:
                 first, offset, size, lines = chunk
                 chunk.clear()
-                return beam.pvalue.TaggedOutput(
-                    self.CHUNKS,
-                    InputRef("seed_file", ref.source, first, size=size, offset=offset, lines=lines),
-                )
+                return InputRef("seed_file", ref.source, first, size=size, offset=offset, lines=lines)
             return None
 
         try:
@@ -277,39 +275,45 @@ def jsonl_item(run_id: str, ref: InputRef, line: bytes, line_number: int) -> Ite
     )
 
 
-class ReadJsonlChunkFn(beam.DoFn):
+def read_jsonl_chunk(run_id: str, chunk: InputRef) -> Iterator:
     """A .jsonl chunk pointer -> one RawDocument (or error) per line. Lines were counted already."""
+    assert chunk.offset is not None and chunk.size is not None and chunk.line_number is not None
+    try:
+        with open_input(chunk.source) as handle:
+            handle.seek(chunk.offset)
+            data = handle.read(chunk.size)
+    except OSError as err:
+        for i in range(chunk.lines or 0):
+            yield beam.pvalue.TaggedOutput(
+                ReadSeedFileFn.ERRORS,
+                error_record(
+                    run_id,
+                    STAGE,
+                    chunk.source,
+                    "unreadable",
+                    f"{type(err).__name__}: {err}",
+                    line_number=chunk.line_number + i,
+                ),
+            )
+        return
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if len(lines) != chunk.lines:  # the file changed since it was indexed: each line still ends somewhere
+        lines = (lines + [b""] * (chunk.lines or 0))[: chunk.lines]
+    for i, line in enumerate(lines):
+        yield from jsonl_item(run_id, chunk, line, chunk.line_number + i)
 
-    def __init__(self, run_id: str) -> None:
-        self.run_id = run_id
 
-    def process(self, chunk: InputRef) -> Iterator:
-        assert chunk.offset is not None and chunk.size is not None and chunk.line_number is not None
-        try:
-            with open_input(chunk.source) as handle:
-                handle.seek(chunk.offset)
-                data = handle.read(chunk.size)
-        except OSError as err:
-            for i in range(chunk.lines or 0):
-                yield beam.pvalue.TaggedOutput(
-                    ReadSeedFileFn.ERRORS,
-                    error_record(
-                        self.run_id,
-                        STAGE,
-                        chunk.source,
-                        "unreadable",
-                        f"{type(err).__name__}: {err}",
-                        line_number=chunk.line_number + i,
-                    ),
-                )
-            return
-        lines = data.split(b"\n")
-        if lines and lines[-1] == b"":
-            lines.pop()
-        if len(lines) != chunk.lines:  # the file changed since it was indexed
-            lines = (lines + [b""] * (chunk.lines or 0))[: chunk.lines]
-        for i, line in enumerate(lines):
-            yield from jsonl_item(self.run_id, chunk, line, chunk.line_number + i)
+class IndexSeedFilesFn(ReadSeedFileFn):
+    """File pointer -> work units: the file itself, or for an uncompressed .jsonl one pointer per
+    chunk of lines (its lines are counted here, where they are read)."""
+
+    def process(self, ref: InputRef) -> Iterator:
+        if input_kind(ref.source) == "jsonl" and not ref.source.lower().endswith((".gz", ".bz2")):
+            yield from self._read_jsonl(ref, chunked=True)
+        else:
+            yield ref
 
 
 class ReadSeeds(beam.PTransform):
@@ -322,24 +326,27 @@ class ReadSeeds(beam.PTransform):
         self.max_doc_bytes = max_doc_bytes
 
     def expand(self, pbegin):
-        files = (
+        # Only pointers cross the two shuffles; payloads are read after the second one, in the
+        # same fused stage as extraction, so FnApiRunner never holds them in memory.
+        units = (
             pbegin
             | "ListFiles" >> beam.Create(self.refs)
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ReadFiles"
-            >> beam.ParDo(ReadSeedFileFn(self.run_id, self.max_doc_bytes)).with_outputs(
-                ReadSeedFileFn.ERRORS, ReadSeedFileFn.CHUNKS, main="docs"
+            | "IndexFiles"
+            >> beam.ParDo(IndexSeedFilesFn(self.run_id, self.max_doc_bytes)).with_outputs(
+                ReadSeedFileFn.ERRORS, main="units"
             )
         )
-        lines = (
-            files.chunks
-            | "SpreadJsonlChunks" >> beam.Reshuffle()
-            | "ReadJsonlChunks"
-            >> beam.ParDo(ReadJsonlChunkFn(self.run_id)).with_outputs(ReadSeedFileFn.ERRORS, main="docs")
+        read = (
+            units.units
+            | "SpreadUnits" >> beam.Reshuffle()
+            | "ReadFiles"
+            >> beam.ParDo(ReadSeedFileFn(self.run_id, self.max_doc_bytes)).with_outputs(
+                ReadSeedFileFn.ERRORS, main="docs"
+            )
         )
         return _Outputs(
-            docs=(files.docs, lines.docs) | "AllSeedDocs" >> beam.Flatten(),
-            errors=(files.errors, lines.errors) | "AllSeedErrors" >> beam.Flatten(),
+            docs=read.docs, errors=(units.errors, read.errors) | "AllSeedErrors" >> beam.Flatten()
         )
 
 
