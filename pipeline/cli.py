@@ -70,8 +70,12 @@ def own_dests() -> frozenset[str]:
     return frozenset(action.dest for action in run_parser()._actions if action.dest != "help")
 
 
-def load_config(path: str) -> dict:
-    """YAML values for the same options as the flags (no second config system)."""
+def load_config(path: str, extra_dests: frozenset[str] = frozenset()) -> dict:
+    """YAML values for the same options as the flags (no second config system).
+
+    ``extra_dests`` are the option names of a subcommand built on ``run`` (e.g. ``stream``):
+    their values come back under "extra" for that subcommand's own parser.
+    """
     try:
         with open(path, encoding="utf-8") as handle:
             data = yaml.safe_load(handle) or {}
@@ -85,21 +89,26 @@ def load_config(path: str) -> dict:
     beam_args = data.pop("pipeline_args", []) or []
     if not isinstance(beam_args, list) or not all(isinstance(a, str) for a in beam_args):
         raise UsageError(f"--config: {path}: 'pipeline_args' must be a list of flags")
-    normalised = {}
+    normalised, extra = {}, {}
     for key, value in data.items():
         dest = str(key).replace("-", "_")
-        if dest not in known or dest == "config":
+        if dest in extra_dests:
+            extra[dest] = value
+        elif dest in known and dest != "config":
+            normalised[dest] = value
+        else:
             raise UsageError(f"--config: {path}: unknown option {key!r}")
-        normalised[dest] = value
-    return {"values": normalised, "pipeline_args": beam_args}
+    return {"values": normalised, "pipeline_args": beam_args, "extra": extra}
 
 
-def parse_run_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+def parse_run_args(
+    argv: Sequence[str], extra_dests: frozenset[str] = frozenset()
+) -> tuple[argparse.Namespace, list[str]]:
     """Our flags (defaults from --config, overridden by the command line) and Beam's flags."""
     parser = run_parser()
     args, beam_args = parser.parse_known_args(argv)
     if args.config:
-        config = load_config(args.config)
+        config = load_config(args.config, extra_dests)
         values = dict(config["values"])
         if "input" in values and isinstance(values["input"], str):
             values["input"] = [values["input"]]

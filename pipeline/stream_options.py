@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pipeline.arg_types import non_negative_float, positive_float, positive_int
-from pipeline.cli import UsageError, parse_run_args, run_parser, validate
+from pipeline.cli import UsageError, load_config, parse_run_args, run_parser, validate
 from pipeline.dir_lock import is_local
 from pipeline.graph import RunConfig
 from pipeline.manifest import manifest_path
@@ -117,8 +117,13 @@ def parse_stream_args(argv: Sequence[str]) -> tuple[StreamSettings, list[str], d
         add_stream_arguments(parser)
         parser.print_help()
         raise SystemExit(0)
-    stream_args, rest = _stream_only_parser().parse_known_args(list(argv))
-    args, beam_args = parse_run_args(rest)
+    stream_parser = _stream_only_parser()
+    stream_dests = frozenset(a.dest for a in stream_parser._actions)
+    stream_args, rest = stream_parser.parse_known_args(list(argv))
+    args, beam_args = parse_run_args(rest, stream_dests)
+    if args.config:  # the stream's own keys in the same YAML file; flags still win
+        stream_parser.set_defaults(**load_config(args.config, stream_dests)["extra"])
+        stream_args, _ = stream_parser.parse_known_args(list(argv))
     config = validate(args, datetime.now(UTC))
     if config.seed_refs or getattr(config, "warc", None) is not None:
         raise UsageError("stream reads feeds only (--feeds/--feed); use 'dealstream run' for --input/--warc")

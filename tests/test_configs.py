@@ -25,8 +25,26 @@ def test_every_seed_is_a_readable_input(path: Path):
 
 @pytest.mark.parametrize("path", RUN_CONFIGS, ids=lambda p: p.name)
 def test_run_configs_load(path: Path):
-    config = load_config(str(path))
+    from pipeline.stream_options import _stream_only_parser
+
+    stream_dests = frozenset(a.dest for a in _stream_only_parser()._actions)
+    config = load_config(str(path), stream_dests if path.name.startswith("stream") else frozenset())
     assert isinstance(config["values"], dict)
+
+
+def test_stream_options_come_from_the_same_yaml_and_flags_win(tmp_path):
+    from datetime import timedelta
+
+    from pipeline.stream_options import parse_stream_args
+
+    path = tmp_path / "stream.yaml"
+    path.write_text(
+        f"feed: ['http://127.0.0.1:9/feed.xml']\noutput: {tmp_path / 'out'}\npoll_interval: 42\ndedup_ttl: 12h\n"
+    )
+    settings, _, _ = parse_stream_args(["--config", str(path)])
+    assert settings.poll_interval == 42 and settings.ttl == timedelta(hours=12)
+    settings, _, _ = parse_stream_args(["--config", str(path), "--poll-interval", "7"])
+    assert settings.poll_interval == 7 and settings.ttl == timedelta(hours=12)
 
 
 @pytest.mark.parametrize(
