@@ -61,7 +61,12 @@ class UsageError(Exception):
 
 
 def run_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
-    parser = parser or argparse.ArgumentParser(prog="dealstream run")
+    parser = parser or argparse.ArgumentParser(
+        prog="dealstream run",
+        epilog=f"Any other flag goes to Beam: --runner (default {DEFAULT_RUNNER}, in-process), "
+        "--direct_num_workers=2 --direct_running_mode=multi_processing, or DataflowRunner options "
+        "(docs/dataflow.md). Exit status: 0 ok, 1 dead/failed run or DIR locked, 2 usage error.",
+    )
     DealstreamOptions._add_argparse_args(parser)
     return parser
 
