@@ -29,7 +29,7 @@ test: $(VENV)/.installed-test
 
 ## make eval: score classification and field extraction on the dev labels
 eval: $(VENV)/.installed-test
-	$(PY) -m pipeline.evaluate --output $(OUT)/eval
+	$(PY) -m tools.evaluate --output $(OUT)/eval
 
 ## make test-dataflow: install the gcp extra, then the Dataflow tests (offline dry run, wheel)
 test-dataflow: $(VENV)/.installed-test
@@ -38,7 +38,7 @@ test-dataflow: $(VENV)/.installed-test
 
 ## make eval-extraction: text quality of dealstream vs bare trafilatura (AEB + snippet sets)
 eval-extraction: $(VENV)/.installed-test
-	$(PY) -m pipeline.extraction_eval
+	$(PY) -m tools.extraction_eval
 
 ## make bench: docs/s and peak RSS, trafilatura loop vs dealstream (not part of make test)
 bench: $(VENV)/.installed-test

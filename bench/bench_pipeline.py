@@ -47,7 +47,7 @@ SHARED = REPO.parent / "shared"
 def build_corpus(target_docs: int, shards: int, folder: Path) -> tuple[int, int]:
     """Write ``target_docs`` documents as .jsonl shards; returns (documents, distinct pages)."""
     from bench.corpus_warc import html_extraction_pages
-    from transforms.decode import InputRejected, decode_html, doc_id_for
+    from transforms.text.decode import InputRejected, decode_html, doc_id_for
 
     pages, seen = [], set()
     for page in html_extraction_pages(SHARED / "corpus"):
@@ -105,7 +105,7 @@ def loop_dealstream(folder: Path) -> dict:
     from datetime import UTC, datetime
 
     from pipeline import __version__
-    from pipeline.sources import ReadSeedFileFn
+    from pipeline.seed_files import ReadSeedFileFn
     from transforms.records import DocResult, ErrorRecord, InputRef
     from transforms.stages import ClassifyFn, ExtractDealsFn, ExtractTextFn
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import feedparser
 
-from pipeline.http_client import HttpClient, HttpSettings
+from pipeline.http.client import HttpClient, HttpSettings
 from tests.feed_server import FIXTURES, FeedServer, Response
-from transforms.feed_parse import parse_feed
+from transforms.text.feed_parse import parse_feed
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 

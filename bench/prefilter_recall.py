@@ -2,9 +2,9 @@
 
 Fixed set: the dev-labelled texts of ``../shared/corpus/investment-news/`` (ids in
 ``dev-labels.jsonl`` only) wrapped as HTML, plus every page of ``../shared/corpus/html-extraction/``.
-All are written into a WARC file and read back through ``pipeline.warc_source`` (the path the
+All are written into a WARC file and read back through ``pipeline.archives.scan`` (the path the
 pipeline takes). For each record: the pre-filter's verdict, and full extraction
-(``transforms.text_extract``) + ``transforms.classify.classify(title, text)``.
+(``transforms.text.extract``) + ``transforms.deals.classify.classify(title, text)``.
 
 Recall = investments (by full extraction) that the pre-filter keeps / investments. The
 target is >= 0.98. Uses whatever classifier exists; without one it reports keep rates and
@@ -24,24 +24,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.corpus_warc import CORPUS, Page, dev_label_pages, html_extraction_pages, write_pages_warc
-from pipeline.warc_source import WarcReadError, read_pointer, scan_archive
-from transforms.prefilter import prefilter
+from pipeline.archives.scan import WarcReadError, read_pointer, scan_archive
 from transforms.records import RawDocument, WarcPointer
+from transforms.text.prefilter import prefilter
 
 
 def _classifier():
     try:
-        from transforms.classify import classify
+        from transforms.deals.classify import classify
     except ImportError as exc:
-        print(f"transforms.classify not importable ({exc}); full-extraction recall not measured")
+        print(f"transforms.deals.classify not importable ({exc}); full-extraction recall not measured")
         return None
     return classify
 
 
 def _full_extraction(pointer: WarcPointer, payload: bytes, settings, classify) -> tuple[bool | None, float]:
     """(is_investment by full extraction, seconds); None when extraction rejected the page."""
-    from transforms.decode import InputRejected
-    from transforms.text_extract import extract_text
+    from transforms.text.decode import InputRejected
+    from transforms.text.extract import extract_text
 
     doc = RawDocument(
         doc_id=f"{pointer.warc_offset}",
@@ -70,7 +70,7 @@ def _full_extraction(pointer: WarcPointer, payload: bytes, settings, classify) -
 
 def measure(pages: list[Page], show_misses: bool) -> int:
     classify = _classifier()
-    from transforms.text_extract import make_settings
+    from transforms.text.extract import make_settings
 
     settings = make_settings()
     when = datetime(2025, 1, 1, tzinfo=UTC)

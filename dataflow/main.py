@@ -2,7 +2,7 @@
 
 import sys
 
-from pipeline.flex_template import main
+from pipeline.dataflow.flex_template import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -23,23 +23,23 @@ from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from pipeline import __version__
-from pipeline.dir_lock import DirLock, DirLocked, DirLockUnsupported, is_local
-from pipeline.feed_options import feed_settings_from_args
-from pipeline.feeds_config import FeedConfigError
-from pipeline.feeds_source import feed_report
-from pipeline.graph import RunConfig, build_pipeline
-from pipeline.manifest import (
+from pipeline.accounting.manifest import (
     committed_files,
     count_outcomes,
     manifest_path,
     outcomes_dict,
     write_json_atomically,
 )
-from pipeline.options import DEFAULT_RUNNER, DealstreamOptions
-from pipeline.sources import METRICS_NAMESPACE, expand_globs
-from pipeline.summary import render_summary
-from pipeline.warc_options import WarcConfigError, warc_settings_from_args
-from pipeline.warc_read import WarcInput
+from pipeline.accounting.summary import render_summary
+from pipeline.archives.options import WarcConfigError, warc_settings_from_args
+from pipeline.archives.source import WarcInput
+from pipeline.config import DEFAULT_RUNNER, DealstreamOptions
+from pipeline.feeds.feed_list import FeedConfigError
+from pipeline.feeds.options import feed_settings_from_args
+from pipeline.feeds.source import feed_report
+from pipeline.graph import RunConfig, build_pipeline
+from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported, is_local
+from pipeline.seed_files import METRICS_NAMESPACE, expand_globs
 from transforms.records import SCHEMA_VERSION
 
 LOG = logging.getLogger("dealstream")
@@ -49,10 +49,10 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 # Subcommands other than `run` live in their own modules: name -> "module:function", where
 # function(argv) parses its own flags and returns the exit status.
 SUBCOMMANDS: dict[str, str] = {
-    "feeds": "pipeline.feeds_check:main",
-    "schema": "pipeline.schema_export:main",
-    "stream": "pipeline.stream:main",
-    "compact": "pipeline.compact:main",
+    "feeds": "pipeline.feeds.command:main",
+    "schema": "pipeline.output.schema_export:main",
+    "stream": "pipeline.stream.command:main",
+    "compact": "pipeline.output.compact:main",
 }
 
 
@@ -188,7 +188,7 @@ def exit_status(inputs_read: int, outcomes, max_error_rate: float, feeds: dict |
 
 
 def execute(config: RunConfig, beam_args: list[str], options_record: dict, max_error_rate: float, quiet: bool) -> int:
-    """One run, holding DIR's writer lock (pipeline/dir_lock.py) when DIR is local."""
+    """One run, holding DIR's writer lock (pipeline/output/lock.py) when DIR is local."""
     if not is_local(config.output):
         return _execute(config, beam_args, options_record, max_error_rate, quiet)
     try:
@@ -254,8 +254,8 @@ def cmd_run(argv: Sequence[str]) -> int:
 
 
 def run_archives(config: RunConfig, beam_args: list[str], record: dict, args: argparse.Namespace) -> int:
-    """An archive run: bounded batches, each an ordinary run, resumable (pipeline/backfill.py)."""
-    from pipeline.backfill import BatchNotRun, combined_outcomes, run_backfill
+    """An archive run: bounded batches, each an ordinary run, resumable (pipeline/archives/backfill.py)."""
+    from pipeline.archives.backfill import BatchNotRun, combined_outcomes, run_backfill
 
     runner = PipelineOptions(beam_args).view_as(StandardOptions).runner
 

@@ -13,12 +13,12 @@ from typing import NamedTuple
 import apache_beam as beam
 
 from pipeline import __version__
-from pipeline.existing import DropKnownDocs
-from pipeline.feed_jobs import FeedRunSettings
-from pipeline.feeds_source import FetchFeeds, WriteFeedState
-from pipeline.sinks import WriteArticles, WriteRunLog
-from pipeline.sources import ReadSeeds
-from pipeline.warc_read import ReadWarc, WarcInput, WriteWarcIndex
+from pipeline.archives.source import ReadWarc, WarcInput, WriteWarcIndex
+from pipeline.feeds.jobs import FeedRunSettings
+from pipeline.feeds.source import FetchFeeds, WriteFeedState
+from pipeline.output.known_docs import DropKnownDocs
+from pipeline.output.writers import WriteArticles, WriteRunLog
+from pipeline.seed_files import ReadSeeds
 from transforms.records import InputRef
 from transforms.stages import ClassifyArticles, ExtractArticles, ExtractDeals
 

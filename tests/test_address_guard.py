@@ -7,7 +7,7 @@ import ipaddress
 
 import pytest
 
-from pipeline.address_guard import address_problem, check_connected_address, check_url
+from pipeline.http.address_guard import address_problem, check_connected_address, check_url
 
 pytest_plugins = ["tests.feed_fixtures"]
 pytestmark = pytest.mark.usefixtures("no_dns")

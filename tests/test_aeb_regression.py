@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extraction_eval import (
+from tools.extraction_eval import (
     bare_trafilatura,
     dealstream_text,
     load_aeb,

@@ -9,8 +9,8 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pytest
 
-from pipeline import backfill_manifest as bm
-from pipeline.warc_index import (
+from pipeline.archives import manifest as bm
+from pipeline.archives.index import (
     crawl_partition,
     host_of,
     index_file_path,
@@ -171,8 +171,8 @@ def _archives(tmp_path: Path) -> list[bm.Archive]:
 
 @pytest.mark.parametrize("per_run", [1, 3, 5, 11, 50])
 def test_record_batches_cover_every_record_once(tmp_path: Path, per_run: int) -> None:
-    from pipeline.backfill import record_batches
-    from pipeline.warc_source import scan_archive
+    from pipeline.archives.backfill import record_batches
+    from pipeline.archives.scan import scan_archive
 
     archives = _archives(tmp_path)
     full = [item for a in archives for item in scan_archive(a.path)]
@@ -186,8 +186,8 @@ def test_record_batches_cover_every_record_once(tmp_path: Path, per_run: int) ->
 
 
 def test_record_batches_resume_mid_archive(tmp_path: Path) -> None:
-    from pipeline.backfill import record_batches
-    from pipeline.warc_source import scan_archive
+    from pipeline.archives.backfill import record_batches
+    from pipeline.archives.scan import scan_archive
 
     archives = _archives(tmp_path)
     first = next(iter(record_batches(archives, bm.BackfillManifest(), 3)))

@@ -1,6 +1,6 @@
 import pytest
 
-from transforms.boilerplate import strip_tail
+from transforms.text.boilerplate import strip_tail
 
 STORY = (
     "Acme Corp said on Monday it will invest $50 million in a new plant in Kenya.\n\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.classify import classify
+from transforms.deals.classify import classify
 
 POSITIVE = [
     (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.classify import classify
+from transforms.deals.classify import classify
 
 # (headline, lead) pairs that announce, agree or complete a capital commitment by a named investor.
 POSITIVE = [

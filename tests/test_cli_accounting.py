@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from pipeline.cli import main
-from pipeline.options import DEFAULT_MAX_DOC_BYTES
+from pipeline.config import DEFAULT_MAX_DOC_BYTES
 from tests.conftest import SEED
 from tests.outputs import manifests, read_rows
 

@@ -12,8 +12,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.compact import STAGING, compact_dir, compact_partition, main, partitions, visible_files
-from pipeline.sinks import write_parquet
+from pipeline.output.compact import STAGING, compact_dir, compact_partition, main, partitions, visible_files
+from pipeline.output.writers import write_parquet
 from transforms.records import PARTITION_SCHEMAS, Article, to_row
 
 DAY = "published_date=2025-03-01"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import UsageError, load_config
-from pipeline.sources import input_kind
+from pipeline.seed_files import input_kind
 from tests.conftest import REPO
-from transforms.decode import decode_text_file
+from transforms.text.decode import decode_text_file
 
 RUN_CONFIGS = sorted(p for p in (REPO / "configs").glob("*.yaml") if not p.name.startswith("feeds"))
 
@@ -25,7 +25,7 @@ def test_every_seed_is_a_readable_input(path: Path):
 
 @pytest.mark.parametrize("path", RUN_CONFIGS, ids=lambda p: p.name)
 def test_run_configs_load(path: Path):
-    from pipeline.stream_options import _stream_only_parser
+    from pipeline.stream.options import _stream_only_parser
 
     stream_dests = frozenset(a.dest for a in _stream_only_parser()._actions)
     config = load_config(str(path), stream_dests if path.name.startswith("stream") else frozenset())
@@ -35,7 +35,7 @@ def test_run_configs_load(path: Path):
 def test_stream_options_come_from_the_same_yaml_and_flags_win(tmp_path):
     from datetime import timedelta
 
-    from pipeline.stream_options import parse_stream_args
+    from pipeline.stream.options import parse_stream_args
 
     path = tmp_path / "stream.yaml"
     path.write_text(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.countries import find_countries, place_country, ticker_country
-from transforms.sentences import dateline_length, dateline_place
+from transforms.entities.countries import find_countries, place_country, ticker_country
+from transforms.text.sentences import dateline_length, dateline_place
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,7 @@ def test_batch_graph_validates_on_dataflow_offline(monkeypatch: pytest.MonkeyPat
     from apache_beam.portability.api import beam_runner_api_pb2
     from apache_beam.runners.runner import PipelineState
 
-    from pipeline.flex_template import submit
+    from pipeline.dataflow.flex_template import submit
 
     monkeypatch.chdir(REPO)  # --setup_file=./pyproject.toml is relative, as in the docs
     result = submit(
@@ -72,7 +72,7 @@ def test_batch_graph_validates_on_dataflow_offline(monkeypatch: pytest.MonkeyPat
             "--region=us-central1",
             "--temp_location=gs://dealstream-test/tmp",
             "--staging_location=gs://dealstream-test/staging",
-            # template parameter spelling, converted by pipeline.flex_template
+            # template parameter spelling, converted by pipeline.dataflow.flex_template
             "--max_doc_bytes=1000000",
             "--strip_sidebars=false",
             "--dry_run=True",
@@ -108,7 +108,7 @@ def test_wheel_has_packages_and_data_and_works_from_a_clean_venv(tmp_path: Path)
     (wheel,) = dist.glob("dealstream-*.whl")
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
-    assert {"pipeline/cli.py", "pipeline/schema_export.py", "transforms/records.py"} <= names
+    assert {"pipeline/cli.py", "pipeline/output/schema_export.py", "transforms/records.py"} <= names
     assert _package_data_files() <= names, _package_data_files() - names
     assert not any(n.startswith(("tests/", "bench/", "tools/")) for n in names)
 

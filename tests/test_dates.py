@@ -3,9 +3,9 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.conftest import seed_as_html
-from transforms.dates import choose_published, date_from_url, parse_stated_date
 from transforms.records import RawDocument
-from transforms.text_extract import extract_text, make_settings
+from transforms.text.dates import choose_published, date_from_url, parse_stated_date
+from transforms.text.extract import extract_text, make_settings
 
 
 @pytest.mark.parametrize(

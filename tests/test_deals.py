@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from transforms.boilerplate import strip_tail
-from transforms.classify import classify
-from transforms.deals import extract_deals
+from transforms.deals.classify import classify
+from transforms.deals.extract import extract_deals
+from transforms.text.boilerplate import strip_tail
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_ffccc2825a3c1863.txt"
 

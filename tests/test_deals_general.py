@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.deals import extract_deals
+from transforms.deals.extract import extract_deals
 
 NULL = object()
 
@@ -271,6 +271,6 @@ def test_general_deal_fields(title, body, want):
     ],
 )
 def test_general_non_deals_give_no_row(title, body):
-    from transforms.classify import classify
+    from transforms.deals.classify import classify
 
     assert not classify(title, body).is_investment

@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from transforms.decode import (
+from transforms.text.decode import (
     InputRejected,
     decode_html,
     decode_text_file,

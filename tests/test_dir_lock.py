@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.dir_lock import DirLock, DirLocked, lock_path
+from pipeline.output.lock import DirLock, DirLocked, lock_path
 
 REPO = Path(__file__).resolve().parents[1]
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from pipeline.dir_lock import DirLock, DirLocked
+from pipeline.output.lock import DirLock, DirLocked
 out, go, done = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 while not go.exists():
     time.sleep(0.005)
@@ -94,7 +94,7 @@ def test_lock_of_a_killed_process_is_detected_and_taken_over(tmp_path, caplog):
     proc.wait(timeout=10)
     assert lock_path(str(tmp_path)).exists()  # the dead holder's record is still there
     lock = DirLock(str(tmp_path), "run")
-    with caplog.at_level("WARNING", logger="pipeline.dir_lock"):
+    with caplog.at_level("WARNING", logger="pipeline.output.lock"):
         previous = lock.acquire()
     try:
         assert previous is not None and previous.pid == proc.pid and previous.command == "test"

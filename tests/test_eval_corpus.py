@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import load_labels, predict_in_process, predict_with_pipeline, score
+from tools.evaluate import load_labels, predict_in_process, predict_with_pipeline, score
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "investment-news"
 pytestmark = [

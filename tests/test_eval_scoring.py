@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.evaluate import CHECK_IDS, field_correct, norm_evidence, score
+from tools.evaluate import CHECK_IDS, field_correct, norm_evidence, score
 
 LABEL = {
     "id": "x-1",

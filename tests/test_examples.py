@@ -94,7 +94,7 @@ def dealstream_invocations(command: str) -> list[list[str]]:
 
 
 def _beam_option_names() -> set[str]:
-    import pipeline.options  # noqa: F401 - registers dealstream's own options too
+    import pipeline.config  # noqa: F401 - registers dealstream's own options too
 
     return set(PipelineOptions([]).get_all_options().keys())
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extraction_eval import (
+from tools.extraction_eval import (
     DocCounts,
     aggregate_aeb,
     aggregate_snippets,

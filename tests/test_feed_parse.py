@@ -1,4 +1,4 @@
-"""transforms.feed_parse on self-written fixtures and, when present, the shared feed corpus."""
+"""transforms.text.feed_parse on self-written fixtures and, when present, the shared feed corpus."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.feed_server import FIXTURES
-from transforms.feed_parse import html_to_text, parse_feed, unsafe_dtd_reason
+from transforms.text.feed_parse import html_to_text, parse_feed, unsafe_dtd_reason
 
 FEEDS = FIXTURES / "feeds"
 XML = {"Content-Type": "application/rss+xml"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pipeline.feed_state import (
+from pipeline.feeds.state import (
     EntryOutcome,
     FeedFetchOutcome,
     FeedState,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.feeds_config import FeedConfigError, load_feed_specs, specs_from_data, specs_from_urls
+from pipeline.feeds.feed_list import FeedConfigError, load_feed_specs, specs_from_data, specs_from_urls
 from tests.conftest import REPO
 
 

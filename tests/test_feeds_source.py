@@ -6,11 +6,11 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that
 
-from pipeline.feed_jobs import FeedRunSettings
-from pipeline.feed_state import FailedEntry, FeedHealth, FeedState, load_state, save_state
-from pipeline.feeds_config import FeedSpec
-from pipeline.feeds_source import FetchFeeds, WriteFeedState
-from pipeline.http_client import HttpSettings
+from pipeline.feeds.feed_list import FeedSpec
+from pipeline.feeds.jobs import FeedRunSettings
+from pipeline.feeds.source import FetchFeeds, WriteFeedState
+from pipeline.feeds.state import FailedEntry, FeedHealth, FeedState, load_state, save_state
+from pipeline.http.client import HttpSettings
 from tests.feed_server import FIXTURES, Response, page_html, rss
 
 pytest_plugins = ["tests.feed_fixtures"]

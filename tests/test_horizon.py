@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.horizon import find_horizon
+from transforms.entities.horizon import find_horizon
 
 
 @pytest.mark.parametrize(

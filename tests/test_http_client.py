@@ -8,7 +8,7 @@ import time
 import brotli
 import pytest
 
-from pipeline.http_client import HttpClient, HttpSettings, parse_retry_after
+from pipeline.http.client import HttpClient, HttpSettings, parse_retry_after
 from tests.feed_server import Response, gzip_response
 
 pytest_plugins = ["tests.feed_fixtures"]  # the feed_server and no_dns fixtures

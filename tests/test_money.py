@@ -1,4 +1,4 @@
-"""Money phrasings as news writes them (issue 3 item 3), parsed by transforms.money."""
+"""Money phrasings as news writes them (issue 3 item 3), parsed by transforms.entities.money."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from transforms.money import find_money, parse_amount
+from transforms.entities.money import find_money, parse_amount
 
 CASES = [
     # text, amount, amount_max, bound, currency, country hint

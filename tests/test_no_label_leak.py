@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.orgs import normalise_name
+from transforms.entities.orgs import normalise_name
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = REPO.parent / "shared" / "corpus" / "investment-news" / "dev-labels.jsonl"

@@ -97,8 +97,8 @@ def test_escaped_values_read_back_as_written(tmp_path: Path) -> None:
 
 
 def test_the_writer_uses_safe_partition_values() -> None:
-    from pipeline.sinks import date_partition
-    from pipeline.sinks import partition_dir as sink_partition_dir
+    from pipeline.output.writers import date_partition
+    from pipeline.output.writers import partition_dir as sink_partition_dir
 
     assert date_partition(datetime(2018, 12, 8, 1, 30, tzinfo=timezone(timedelta(hours=5)))) == "2018-12-07"
     assert date_partition(None) == NULL_PARTITION

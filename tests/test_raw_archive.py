@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from warcio.archiveiterator import ArchiveIterator
 
-from pipeline.http_client import FetchResult
-from pipeline.raw_archive import WarcArchive
+from pipeline.feeds.raw_archive import WarcArchive
+from pipeline.http.client import FetchResult
 
 
 def result(url: str, body: bytes, **kw) -> FetchResult:

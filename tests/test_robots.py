@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.http_client import HttpClient, HttpSettings
-from pipeline.politeness import host_key
-from pipeline.robots import RobotsCache
+from pipeline.http.client import HttpClient, HttpSettings
+from pipeline.http.politeness import host_key
+from pipeline.http.robots import RobotsCache
 from tests.feed_server import Response
 
 pytest_plugins = ["tests.feed_fixtures"]

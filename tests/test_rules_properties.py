@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transforms.classify import classify
-from transforms.deals import extract_deals
-from transforms.money import find_money
+from transforms.deals.classify import classify
+from transforms.deals.extract import extract_deals
+from transforms.entities.money import find_money
 
 DEAL_TYPES = {"acquisition", "stake", "joint_venture", "funding_round", "fdi_pledge", "project_investment"}
 BOUNDS = {"exact", "at_least", "at_most", "range"}

@@ -19,7 +19,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.schema_export import (
+from pipeline.output.schema_export import (
     additive_violations,
     describe_schemas,
     duckdb_ddl,

@@ -7,7 +7,7 @@ import json
 import pyarrow as pa
 import pytest
 
-from pipeline.schema_export import FORMATS, bigquery_fields, describe_schemas, render
+from pipeline.output.schema_export import FORMATS, bigquery_fields, describe_schemas, render
 from transforms.records import INVESTMENT_SCHEMA, SCHEMA_VERSION, TABLES
 
 

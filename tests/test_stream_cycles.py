@@ -13,7 +13,7 @@ from email.utils import format_datetime
 import pytest
 
 from pipeline.cli import main
-from pipeline.seen_store import load_seen
+from pipeline.stream.seen_store import load_seen
 from tests.conftest import SEED, seed_as_html
 from tests.feed_server import FeedServer, Response, page_html, rss
 from tests.outputs import read_rows

@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from pipeline.stream import unbounded_pipeline
-from pipeline.stream_options import parse_stream_args
+from pipeline.stream.command import unbounded_pipeline
+from pipeline.stream.options import parse_stream_args
 
 
 def _missing_gcp_extra() -> str | None:

@@ -16,8 +16,8 @@ from apache_beam.testing.test_stream import TestStream as BeamTestStream
 from apache_beam.testing.util import assert_that, equal_to
 from apache_beam.transforms.window import TimestampedValue
 
-from pipeline.feed_jobs import EntryJob
-from pipeline.stream_dedup import DedupEntries
+from pipeline.feeds.jobs import EntryJob
+from pipeline.stream.dedup import DedupEntries
 from transforms.dedup import (
     DUPLICATE,
     EDITED,

@@ -13,10 +13,10 @@ import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.cli import main
-from pipeline.feed_jobs import FeedRunSettings
-from pipeline.feeds_config import FeedSpec
-from pipeline.http_client import HttpSettings
-from pipeline.stream_graph import StreamGraphConfig, build_stream_pipeline
+from pipeline.feeds.feed_list import FeedSpec
+from pipeline.feeds.jobs import FeedRunSettings
+from pipeline.http.client import HttpSettings
+from pipeline.stream.graph import StreamGraphConfig, build_stream_pipeline
 from tests.conftest import SEED, seed_as_html
 from tests.feed_server import page_html, rss
 from tests.outputs import read_rows

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.feed_state import load_state
-from pipeline.seen_store import STORE_NAME, load_seen, store_path
-from pipeline.stream_recovery import read_marker
+from pipeline.feeds.state import load_state
+from pipeline.stream.recovery import read_marker
+from pipeline.stream.seen_store import STORE_NAME, load_seen, store_path
 from tests.conftest import SEED, seed_as_html
 from tests.feed_server import FeedServer, Response, page_html, rss
 from tests.outputs import read_rows

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from pipeline.cli import UsageError, main
-from pipeline.stream_options import parse_stream_args
+from pipeline.stream.options import parse_stream_args
 
 FEED = "http://127.0.0.1:9/feed.xml"
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from pipeline.feed_state import FeedState, save_state
-from pipeline.seen_store import load_seen, pending_files, write_pending
-from pipeline.sinks import write_parquet
-from pipeline.stream_recovery import BACK, FORWARD, KEPT, NOTHING, begin_cycle, read_marker, recover
+from pipeline.feeds.state import FeedState, save_state
+from pipeline.output.writers import write_parquet
+from pipeline.stream.recovery import BACK, FORWARD, KEPT, NOTHING, begin_cycle, read_marker, recover
+from pipeline.stream.seen_store import load_seen, pending_files, write_pending
 from tests.test_compact import article
 from transforms.dedup import Candidate, judge
 from transforms.records import Skip, to_row

@@ -16,11 +16,11 @@ import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipeline import backfill_manifest as bm
-from pipeline.backfill import run_backfill
+from pipeline.archives import manifest as bm
+from pipeline.archives.backfill import run_backfill
+from pipeline.archives.options import WarcRunSettings
+from pipeline.archives.source import ReadWarc
 from pipeline.cli import execute, main, parse_run_args, validate
-from pipeline.warc_options import WarcRunSettings
-from pipeline.warc_read import ReadWarc
 from tests.outputs import manifests, read_rows
 from tests.warc_fixtures import CRAWL, MARKETS, WEATHER, Rec, seed_page, story, write_warc
 

@@ -14,7 +14,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from pipeline.warc_source import (
+from pipeline.archives.scan import (
     FRAMING_MEMBER,
     FRAMING_STREAM,
     WarcReadError,

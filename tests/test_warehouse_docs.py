@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.cli import main as cli_main
-from pipeline.schema_export import _duckdb_type
+from pipeline.output.schema_export import _duckdb_type
 from transforms.records import PARTITION_SCHEMAS, SCHEMA_VERSION, TABLES
 
 duckdb = pytest.importorskip("duckdb")

@@ -2,7 +2,7 @@
 """Regenerate dataflow/metadata.json (Flex Template parameters) from `dealstream run`'s parser.
 
 Every template parameter is a `dealstream run` option, named by its argparse ``dest``
-(``max_doc_bytes``); ``pipeline.flex_template`` turns them back into flags. Hand-written
+(``max_doc_bytes``); ``pipeline.dataflow.flex_template`` turns them back into flags. Hand-written
 labels and help texts already in the file are kept; names, optionality and value checks
 come from the parser. ``tests/test_dataflow_template.py`` fails when the file is stale.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline.flex_template import template_parameters  # noqa: E402
+from pipeline.dataflow.flex_template import template_parameters  # noqa: E402
 
 METADATA = REPO / "dataflow" / "metadata.json"
 REQUIRED = {"output"}

@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline.schema_export import additive_violations, describe_schemas  # noqa: E402
+from pipeline.output.schema_export import additive_violations, describe_schemas  # noqa: E402
 from transforms.records import SCHEMA_VERSION  # noqa: E402
 
 CONTRACT = REPO / "tests" / "golden" / "schema_contract.json"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from transforms.decode import excerpt
 from transforms.records import ErrorRecord, RawDocument, Skip
+from transforms.text.decode import excerpt
 
 
 def error_record(

@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from transforms.classify import classify
-from transforms.deals import extract_deals
-from transforms.decode import InputRejected, content_hash
+from transforms.deals.classify import classify
+from transforms.deals.extract import extract_deals
 from transforms.errors import doc_error
 from transforms.records import Article, DocResult, ExtractedText, Investment, RawDocument
-from transforms.text_extract import ExtractorSettings, extract_text, make_settings
+from transforms.text.decode import InputRejected, content_hash
+from transforms.text.extract import ExtractorSettings, extract_text, make_settings
 
 LOG = logging.getLogger(__name__)
 ERRORS = "errors"

@@ -1,0 +1,1 @@
+"""What a run did: outcome counts, the run manifest, the printed summary."""

@@ -1,0 +1,1 @@
+"""Archive mode (docs/backfill.md): WARC scan and read, the side index, options, backfill batches."""

@@ -1,0 +1,396 @@
+"""Locate records in WARC/ARC archives cheaply, and re-read one record by byte range.
+
+The scan (``scan_archive``) walks an archive once and yields a small ``WarcPointer`` per
+record — never the payload — so pointers can be reshuffled across workers without holding
+payloads in memory (BEAM-NOTES "Memory"). ``read_payload`` later re-opens the archive at
+the pointer's byte range and returns that one record's HTTP body, decoded from chunked
+transfer-encoding and gzip/deflate/brotli content-encoding.
+
+Archives are opened through ``apache_beam.io.filesystems.FileSystems`` so the same code
+reads ``gs://`` paths on Dataflow (tested here on local files only).
+
+Framings handled:
+
+* per-record gzip (the WARC standard) and plain files: ``framing="member"``, offsets are
+  byte positions in the file, so a record is read with one seek;
+* whole-file gzip, or records split across gzip members (both invalid for random access,
+  warcio refuses them after the first record): rescanned as one decompressed stream,
+  ``framing="stream"``, offsets are positions in the decompressed stream. Reading one
+  record then decompresses from the start of the file, so such archives are only accepted
+  up to ``STREAM_FRAMING_MAX_BYTES`` (beyond that: one clean error; ``warcio recompress``
+  fixes the file).
+
+Nothing here raises on bad archives: damage becomes a ``WarcScanError`` (see
+``scan_archive`` for where the scan goes on). The reader of one record is
+``pipeline/archives/payload.py``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import BinaryIO
+
+from apache_beam.io.filesystems import FileSystems
+from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
+
+# The single-record reader lives in warc_payload; re-exported so both halves are found here.
+from pipeline.archives.payload import (
+    ARCHIVE_ERRORS,
+    FRAMING_MEMBER,
+    FRAMING_STREAM,
+    READ_BLOCK,
+    SNIFF_BYTES,
+    WarcReadError,
+    drain,
+    open_archive,
+    read_payload,
+    read_pointer,
+)
+from transforms.records import WarcPointer, WarcScanError
+
+__all__ = [
+    "FRAMING_MEMBER",
+    "FRAMING_STREAM",
+    "ResumePoint",
+    "WarcReadError",
+    "parse_warc_date",
+    "read_payload",
+    "read_pointer",
+    "scan_archive",
+    "skip_reason",
+]
+
+logger = logging.getLogger(__name__)
+
+# Whole-file gzip archives cost one decompression from the file start per record read.
+STREAM_FRAMING_MAX_BYTES = 256 * 1024 * 1024
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+_WARC_DATE = re.compile(
+    r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+_ARC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})?(\d{2})?(\d{2})?$")
+
+
+def parse_warc_date(value: str | None) -> datetime | None:
+    """A WARC-Date (W3C-ISO8601, possibly truncated, or a 14-digit ARC date) in UTC; None if invalid.
+
+    ClueWeb09's ``2008-10-294T…`` and other impossible dates give None rather than a guess.
+    """
+    if not value:
+        return None
+    raw = value.strip()
+    match = _WARC_DATE.match(raw)
+    if match:
+        year, month, day, hour, minute, second, frac, zone = match.groups()
+    else:
+        match = _ARC_DATE.match(raw)
+        if not match:
+            return None
+        year, month, day, hour, minute, second = match.groups()
+        frac, zone = None, None
+    tz = UTC
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    try:
+        when = datetime(
+            int(year),
+            int(month or 1),
+            int(day or 1),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((frac or "0")[:6].ljust(6, "0")),
+            tzinfo=tz,
+        )
+    except ValueError:
+        return None
+    when = when.astimezone(UTC)
+    # A crawl cannot happen in the future (warcio turns unreadable ARC dates into 2999-12-31).
+    return None if when > datetime.now(UTC) + timedelta(days=1) else when
+
+
+def is_html_type(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES
+
+
+def _sniff_html(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html")) or b"<html" in start[:SNIFF_BYTES]
+
+
+def skip_reason(
+    record_type: str, http_status: int | None, content_type: str | None, sniffed_html: bool
+) -> str | None:
+    """Why a record is not worth extracting, or None when it is an HTTP 200 HTML response."""
+    if record_type != "response":
+        return f"warc_{record_type or 'untyped'}"
+    if http_status is None:
+        return "no_http_status"
+    if http_status != 200:
+        return f"http_{http_status}"
+    if content_type is None:
+        return None if sniffed_html else "not_html"
+    return None if is_html_type(content_type) else "not_html"
+
+
+def _status(record: ArcWarcRecord) -> int | None:
+    if record.http_headers is None or record.rec_type not in ("response", "revisit"):
+        return None
+    code = record.http_headers.get_statuscode()
+    try:
+        return int(code) if code else None
+    except ValueError:
+        return None
+
+
+def _http_content_type(record: ArcWarcRecord) -> str | None:
+    if record.http_headers is None:
+        return None
+    value = record.http_headers.get_header("Content-Type")
+    return value.strip() if value else None
+
+
+def _iterate(
+    path: str, fh: BinaryIO, framing: str, is_arc: bool, start_index: int = 0
+) -> Iterator[WarcPointer | WarcScanError]:
+    """Pointers for every record of one opened stream; raises ARCHIVE_ERRORS on damage.
+
+    ARC records are converted to WARC headers. In a WARC file, ARC parsing stays off: warcio
+    would otherwise take any garbage line for an ARC header.
+    """
+    iterator = ArchiveIterator(fh, arc2warc=is_arc)
+    for index, record in enumerate(iterator, start=start_index):
+        http_status = _status(record)
+        content_type = _http_content_type(record)
+        head, _ = drain(record.raw_stream)
+        missing = getattr(record.raw_stream, "limit", 0) or 0
+        offset = iterator.get_record_offset()
+        length = iterator.get_record_length()
+        date_text = record.rec_headers.get_header("WARC-Date")
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        if missing > 0:
+            yield WarcScanError(
+                warc_file=path,
+                warc_offset=offset,
+                record_index=index,
+                url=url,
+                error_type="truncated_record",
+                message=f"record declares {missing} more bytes than the archive holds (Content-Length {record.length})",
+            )
+            continue
+        encoded = bool(record.http_headers and record.http_headers.get_header("Content-Encoding"))
+        sniffed = not encoded and _sniff_html(head)
+        yield WarcPointer(
+            warc_file=path,
+            warc_offset=offset,
+            warc_length=length,
+            framing=framing,
+            record_index=index,
+            record_type=record.rec_type or "",
+            warc_date=parse_warc_date(date_text),
+            url=url,
+            http_status=http_status,
+            content_type=content_type,
+            skip_reason=skip_reason(record.rec_type or "", http_status, content_type, sniffed),
+        )
+
+
+def _archive_error(path: str, offset: int | None, index: int, exc: BaseException) -> WarcScanError:
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    return WarcScanError(
+        warc_file=path,
+        warc_offset=offset,
+        record_index=index,
+        url=None,
+        error_type="archive_unreadable",
+        message=f"{type(exc).__name__}: {message[:500]}",
+    )
+
+
+def _sniff_archive(path: str) -> tuple[bool, str | None]:
+    """(gzipped, "warc" | "arc" | None) from the first bytes of the (decompressed) file."""
+    with open_archive(path) as fh:
+        head = fh.read(READ_BLOCK)
+    gzipped = head[:2] == b"\x1f\x8b"
+    if gzipped:
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, SNIFF_BYTES)
+        except zlib.error:
+            return True, None
+    head = head.lstrip(b"\r\n")
+    if head.startswith(b"WARC/"):
+        return gzipped, "warc"
+    if head.startswith(b"filedesc:"):
+        return gzipped, "arc"
+    return gzipped, None
+
+
+def _scan_stream(path: str, is_arc: bool) -> Iterator[WarcPointer | WarcScanError]:
+    size = FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+    if size > STREAM_FRAMING_MAX_BYTES:
+        yield WarcScanError(
+            warc_file=path,
+            warc_offset=None,
+            record_index=0,
+            url=None,
+            error_type="whole_file_gzip",
+            message=(
+                f"archive is one gzip stream ({size} bytes), not per-record gzip: records cannot be read "
+                "by byte range; fix with `warcio recompress`"
+            ),
+        )
+        return
+    index = 0
+    last_offset: int | None = None
+    with open_archive(path) as raw, gzip.GzipFile(fileobj=raw) as fh:
+        try:
+            for item in _iterate(path, fh, FRAMING_STREAM, is_arc):
+                last_offset = item.warc_offset
+                index = item.record_index + 1
+                yield item
+        except ARCHIVE_ERRORS as exc:
+            yield _archive_error(path, last_offset, index, exc)
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where a partly processed archive continues: the next record's offset and position."""
+
+    offset: int
+    record_index: int
+    framing: str = FRAMING_MEMBER
+
+
+def _member_end(path: str, offset: int) -> int | None:
+    """Where the gzip member starting at ``offset`` ends, or None when none starts there."""
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    consumed = 0
+    try:
+        with open_archive(path) as fh:
+            fh.seek(offset)
+            while not decompressor.eof:
+                chunk = fh.read(READ_BLOCK)
+                if not chunk:
+                    return None
+                data = chunk
+                while data and not decompressor.eof:
+                    decompressor.decompress(data, READ_BLOCK)  # output discarded, bounded
+                    data = decompressor.unconsumed_tail
+                consumed += len(chunk) - len(decompressor.unused_data)
+    except (zlib.error, OSError):
+        return None
+    return offset + consumed
+
+
+def _walk(
+    path: str, is_arc: bool, gzipped: bool, offset: int, index: int, detect_framing: bool
+) -> Iterator[WarcPointer | WarcScanError]:
+    """Records from ``offset`` on (member framing). In a per-record gzip file, a record warcio
+    cannot parse becomes one ``unreadable_record`` error and the walk goes on at the next gzip
+    member; elsewhere the first unreadable point ends the walk with ``archive_unreadable``."""
+    while True:
+        emitted = 0
+        resume_at = offset  # where the record being parsed starts
+        try:
+            with open_archive(path) as fh:
+                fh.seek(offset)
+                items = _iterate(path, fh, FRAMING_MEMBER, is_arc, start_index=index)
+                if detect_framing:
+                    # Hold the first item until the second parses: that is where a
+                    # non-per-record gzip file shows itself.
+                    first = next(items, None)
+                    second = next(items, None) if first is not None else None
+                    items = _chain([i for i in (first, second) if i is not None], items)
+                for item in items:
+                    emitted += 1
+                    index = item.record_index + 1
+                    if isinstance(item, WarcPointer):
+                        resume_at = item.warc_offset + item.warc_length
+                    elif item.warc_offset is not None and gzipped:
+                        resume_at = _member_end(path, item.warc_offset) or item.warc_offset
+                    yield item
+            return
+        except ARCHIVE_ERRORS as exc:
+            if detect_framing and gzipped and emitted == 0:
+                logger.info(
+                    "%s: not per-record gzip (%s); rescanning as one stream", path, type(exc).__name__
+                )
+                stream = _scan_stream(path, is_arc)
+                first = next(stream, None)
+                if not (
+                    isinstance(first, WarcScanError) and first.record_index == 0 and first.warc_offset is None
+                ):
+                    yield from _chain([first] if first is not None else [], stream)
+                    return
+                # Neither framing parses the first record: it is one bad record; go on after it.
+            following = _member_end(path, resume_at) if gzipped else None
+            if following is None or following <= resume_at:
+                yield _archive_error(path, resume_at, index, exc)
+                return
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            yield WarcScanError(
+                warc_file=path,
+                warc_offset=resume_at,
+                record_index=index,
+                url=None,
+                error_type="unreadable_record",
+                message=f"{type(exc).__name__}: {message[:500]} (gzip member of {following - resume_at} bytes skipped)",
+            )
+            offset, index, detect_framing = following, index + 1, False
+
+
+def _chain(head: list, tail: Iterator) -> Iterator:
+    yield from head
+    yield from tail
+
+
+def scan_archive(path: str, resume: ResumePoint | None = None) -> Iterator[WarcPointer | WarcScanError]:
+    """Every record of one archive as a pointer (with a skip reason when it is not HTML 200), or errors.
+
+    Per-record gzip and plain archives are walked once. When a gzip archive breaks before its
+    second record (whole-file gzip, a record split across gzip members), it is walked again as
+    one decompressed stream. A record that cannot be parsed later on is one error: in a
+    per-record gzip file the walk continues at the next gzip member, in other files it ends
+    there, after the records already found. ``resume`` continues a scan where an earlier
+    batch stopped.
+    """
+    try:
+        gzipped, kind = _sniff_archive(path)
+    except OSError as exc:
+        yield _archive_error(path, None, 0, exc)
+        return
+    if kind is None:
+        yield WarcScanError(
+            warc_file=path,
+            warc_offset=0,
+            record_index=0,
+            url=None,
+            error_type="not_an_archive",
+            message="file does not start with a WARC record or an ARC file header"
+            + (" (gzip)" if gzipped else ""),
+        )
+        return
+    is_arc = kind == "arc"
+    if resume is not None and resume.framing == FRAMING_STREAM:
+        for item in _scan_stream(path, is_arc):
+            if item.record_index >= resume.record_index:
+                yield item
+        return
+    if resume is not None:
+        yield from _walk(path, is_arc, gzipped, resume.offset, resume.record_index, detect_framing=False)
+        return
+    yield from _walk(path, is_arc, gzipped, 0, 0, detect_framing=True)

@@ -1,0 +1,1 @@
+"""Shared foundation of every mode: argparse value types, runners, logging, paths."""

@@ -1,0 +1,1 @@
+"""Dataflow launch: the Flex Template entry point."""

@@ -1,0 +1,433 @@
+"""The one HTTP client of a worker: bounded, polite, guarded, and it never raises for the network.
+
+Built once per worker (``DoFn.setup``) from ``HttpSettings``. ``fetch`` follows redirects by
+itself so the address guard sees every hop, retries transient failures (5xx, 429, timeouts,
+dropped connections) with exponential backoff that honours ``Retry-After``, streams the body
+with a cap on the bytes received and a second cap on the bytes after gzip/deflate/brotli
+decoding (so a compression bomb is stopped early), and returns a ``FetchResult`` whose
+``error_type`` says what went wrong. Proxies come from ``HTTP(S)_PROXY``/``NO_PROXY``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import socket
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import (
+    HTTPError,
+    LocationValueError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    ProxyError,
+    SSLError,
+)
+from urllib3.exceptions import (
+    TimeoutError as Urllib3Timeout,
+)
+
+from pipeline.http import address_guard
+from pipeline.http.decoding import BodyTooLarge, ContentDecodeError, StreamDecoder, sniff_charset
+from pipeline.http.politeness import HostPacer, host_key
+
+logger = logging.getLogger(__name__)
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+TRANSIENT_ERRORS = frozenset({"timeout", "connection", "truncated"})
+DEFAULT_CONTACT_URL = "https://pypi.org/project/dealstream/"
+
+ACCEPT_FEED = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+ACCEPT_HTML = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+
+def package_version() -> str:
+    from pipeline import __version__
+
+    return __version__
+
+
+def default_user_agent(contact_url: str = DEFAULT_CONTACT_URL) -> str:
+    return f"dealstream/{package_version()} (+{contact_url})"
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """Limits of the client. Defaults suit an unattended crawler; tests shorten the waits."""
+
+    user_agent: str = field(default_factory=default_user_agent)
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    attempt_deadline: float = 90.0  # one attempt, body included (a slow drip is cut here)
+    max_attempts: int = 4
+    backoff_initial: float = 1.0
+    backoff_max: float = 60.0  # cap for backoff and for an honoured Retry-After
+    max_body_bytes: int = 10 * 2**20  # bytes on the wire
+    max_decoded_bytes: int = 40 * 2**20  # bytes after Content-Encoding is undone
+    max_redirects: int = 5
+    allow_private_networks: bool = False
+    min_host_delay: float = 1.0
+    max_host_concurrency: int = 1
+    max_crawl_delay: float = 30.0
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one fetch ended with. ``error_type`` is None on a 2xx or a 304."""
+
+    url: str
+    final_url: str
+    status: int | None
+    headers: tuple[tuple[str, str], ...] = ()  # names lower-cased, in arrival order
+    body: bytes = b""
+    charset: str | None = None
+    error_type: str | None = None
+    error_message: str | None = None
+    attempts: int = 0
+    redirects: tuple[str, ...] = ()
+    fetched_at: datetime | None = None
+    transient: bool = False  # the failure may go away later (retries exhausted)
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_type is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def unchanged(self) -> bool:
+        return self.error_type is None and self.status == 304
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("content-type") or "").split(";", 1)[0].strip().lower()
+
+
+class GuardRefused(Exception):
+    """A socket connected to an address the guard refuses (e.g. after DNS rebinding)."""
+
+
+class _GuardedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _check_peer(sock, self.host)
+        return sock
+
+
+class _GuardedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _check_peer(sock, self.host)
+        return sock
+
+
+def _check_peer(sock: socket.socket, host: str) -> None:
+    peer = sock.getpeername()[0]
+    problem = address_guard.check_connected_address(peer)
+    if problem:
+        sock.close()
+        raise GuardRefused(f"{host} connected to {peer} ({problem})")
+
+
+class _GuardedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+class _Attempt:
+    """One request/response exchange; ``error_type`` set when it failed."""
+
+    __slots__ = ("status", "headers", "body", "error_type", "message", "retry_after")
+
+    def __init__(self) -> None:
+        self.status: int | None = None
+        self.headers: tuple[tuple[str, str], ...] = ()
+        self.body = b""
+        self.error_type: str | None = None
+        self.message: str | None = None
+        self.retry_after: float | None = None
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class HttpClient:
+    """See the module docstring. Thread-safe; one per worker."""
+
+    def __init__(self, settings: HttpSettings | None = None, pacer: HostPacer | None = None) -> None:
+        self.settings = settings or HttpSettings()
+        s = self.settings
+        self.pacer = pacer or HostPacer(s.min_host_delay, s.max_host_concurrency, s.max_crawl_delay)
+        self._timeout = urllib3.Timeout(connect=s.connect_timeout, read=s.read_timeout)
+        pool_kw = {"maxsize": max(4, s.max_host_concurrency), "block": False}
+        self._plain = urllib3.PoolManager(num_pools=50, **pool_kw)
+        self._guarded = urllib3.PoolManager(num_pools=50, **pool_kw)
+        self._guarded.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+        self._proxies = {k: v for k, v in urllib.request.getproxies().items() if v}
+        self._proxy_managers: dict[str, urllib3.ProxyManager] = {}
+        self._accept_encoding = "gzip, deflate, br" if StreamDecoder.brotli_available() else "gzip, deflate"
+
+    def close(self) -> None:
+        self._plain.clear()
+        self._guarded.clear()
+        for manager in self._proxy_managers.values():
+            manager.clear()
+
+    # -- public -------------------------------------------------------------------------------
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        trusted: bool = False,
+        accept: str = ACCEPT_HTML,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_body_bytes: int | None = None,
+    ) -> FetchResult:
+        """GET ``url``; ``trusted`` is for operator-listed URLs (no address guard on that host)."""
+        s = self.settings
+        headers = {"User-Agent": s.user_agent, "Accept": accept, "Accept-Encoding": self._accept_encoding}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        trusted_host = host_key(url) if trusted else None
+        current, hops, seen, attempts = url, [], {url}, 0
+        while True:
+            guarded = not s.allow_private_networks and host_key(current) != trusted_host
+            verdict = address_guard.check_url(current, allow_private_networks=not guarded)
+            if not verdict.allowed:
+                return self._failed(url, current, hops, attempts, verdict.error_type, verdict.reason)
+            attempt, used = self._with_retries(current, headers, guarded, max_body_bytes or s.max_body_bytes)
+            attempts += used
+            if attempt.status in REDIRECT_STATUSES:
+                location = dict(attempt.headers).get("location")
+                if not location:
+                    return self._finish(url, current, hops, attempts, attempt)
+                target = urljoin(current, location.strip())
+                if target in seen:
+                    return self._failed(
+                        url, current, hops, attempts, "redirect_loop", f"redirect loop at {target}"
+                    )
+                if len(hops) >= s.max_redirects:
+                    return self._failed(
+                        url,
+                        current,
+                        hops,
+                        attempts,
+                        "too_many_redirects",
+                        f"more than {s.max_redirects} redirects",
+                    )
+                hops.append(target)
+                seen.add(target)
+                current = target
+                continue
+            return self._finish(url, current, hops, attempts, attempt)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _failed(self, url, final_url, hops, attempts, error_type, message, status=None, transient=False):
+        return FetchResult(
+            url=url,
+            final_url=final_url,
+            status=status,
+            error_type=error_type,
+            error_message=message,
+            attempts=attempts,
+            redirects=tuple(hops),
+            fetched_at=datetime.now(UTC),
+            transient=transient,
+        )
+
+    def _finish(self, url, final_url, hops, attempts, attempt: _Attempt) -> FetchResult:
+        now = datetime.now(UTC)
+        if attempt.error_type:
+            return FetchResult(
+                url=url,
+                final_url=final_url,
+                status=attempt.status,
+                headers=attempt.headers,
+                error_type=attempt.error_type,
+                error_message=attempt.message,
+                attempts=attempts,
+                redirects=tuple(hops),
+                fetched_at=now,
+                transient=attempt.error_type in TRANSIENT_ERRORS,
+            )
+        status = attempt.status or 0
+        error_type = message = None
+        if not (200 <= status < 300 or status == 304):
+            error_type, message = "http_status", f"HTTP {status}"
+            if attempt.message:
+                message = f"{message}: {attempt.message}"
+        content_type = dict(attempt.headers).get("content-type")
+        return FetchResult(
+            url=url,
+            final_url=final_url,
+            status=status,
+            headers=attempt.headers,
+            body=attempt.body,
+            charset=sniff_charset(content_type, attempt.body) if attempt.body else None,
+            error_type=error_type,
+            error_message=message,
+            attempts=attempts,
+            redirects=tuple(hops),
+            fetched_at=now,
+            transient=status in TRANSIENT_STATUSES,
+        )
+
+    def _with_retries(self, url: str, headers: dict, guarded: bool, max_body: int) -> tuple[_Attempt, int]:
+        s = self.settings
+        attempt = _Attempt()
+        for number in range(1, s.max_attempts + 1):
+            with self.pacer.turn(host_key(url)):
+                attempt = self._once(url, headers, guarded, max_body)
+            transient = attempt.error_type in TRANSIENT_ERRORS or (
+                attempt.error_type is None and attempt.status in TRANSIENT_STATUSES
+            )
+            if not transient or number == s.max_attempts:
+                return attempt, number
+            wait = min(s.backoff_max, s.backoff_initial * 2 ** (number - 1)) * random.uniform(0.8, 1.0)
+            if attempt.retry_after is not None:
+                if attempt.retry_after > s.backoff_max:
+                    attempt.message = (
+                        f"Retry-After {attempt.retry_after:.0f}s exceeds the {s.backoff_max:.0f}s cap"
+                    )
+                    return attempt, number
+                wait = max(wait, attempt.retry_after)
+            logger.info(
+                "retrying %s in %.2fs (attempt %d: %s)",
+                url,
+                wait,
+                number,
+                attempt.error_type or attempt.status,
+            )
+            time.sleep(wait)
+        return attempt, s.max_attempts
+
+    def _manager(self, url: str, guarded: bool) -> tuple[urllib3.PoolManager, bool]:
+        parts = urlsplit(url)
+        proxy = self._proxies.get(parts.scheme)
+        if proxy and not urllib.request.proxy_bypass_environment(parts.hostname or "", self._proxies):
+            manager = self._proxy_managers.get(proxy)
+            if manager is None:
+                manager = urllib3.ProxyManager(proxy, num_pools=20, maxsize=4, block=False)
+                self._proxy_managers[proxy] = manager
+            return manager, True
+        return (self._guarded if guarded else self._plain), False
+
+    def _once(self, url: str, headers: dict, guarded: bool, max_body: int) -> _Attempt:
+        result = _Attempt()
+        started = time.monotonic()
+        try:
+            manager, _ = self._manager(url, guarded)
+            response = manager.request(
+                "GET",
+                url,
+                headers=headers,
+                redirect=False,
+                retries=False,
+                preload_content=False,
+                decode_content=False,
+                timeout=self._timeout,
+            )
+        except GuardRefused as exc:
+            result.error_type, result.message = "blocked_address", str(exc)
+            return result
+        except (LocationValueError, ValueError) as exc:
+            result.error_type, result.message = "bad_url", str(exc)
+            return result
+        except NameResolutionError as exc:
+            result.error_type, result.message = "dns", str(exc)
+            return result
+        except (TimeoutError, Urllib3Timeout) as exc:
+            kind = "connection" if isinstance(exc, NewConnectionError) else "timeout"
+            result.error_type, result.message = kind, str(exc)
+            return result
+        except (ProxyError, SSLError, ProtocolError, HTTPError, OSError) as exc:
+            result.error_type, result.message = "connection", f"{type(exc).__name__}: {exc}"
+            return result
+        result.status = response.status
+        result.headers = tuple((k.lower(), v) for k, v in response.headers.items())
+        result.retry_after = parse_retry_after(response.headers.get("retry-after"))
+        if response.status in REDIRECT_STATUSES or response.status == 304:
+            response.drain_conn()
+            response.release_conn()
+            return result
+        try:
+            self._read_body(response, result, started, max_body)
+        finally:
+            response.close()
+            response.release_conn()
+        return result
+
+    def _read_body(self, response, result: _Attempt, started: float, max_body: int) -> None:
+        s = self.settings
+        declared = response.headers.get("content-length")
+        if declared and declared.strip().isdigit() and int(declared) > max_body:
+            result.error_type = "too_large"
+            result.message = f"Content-Length {declared} exceeds the {max_body}-byte limit"
+            return
+        decoder = StreamDecoder(response.headers.get("content-encoding"), s.max_decoded_bytes)
+        received = 0
+        parts: list[bytes] = []
+        try:
+            while True:
+                # read1 returns what one socket read gave, so the deadline is checked often
+                chunk = response.read1(64 * 1024, decode_content=False)
+                if not chunk:
+                    break
+                received += len(chunk)
+                if received > max_body:
+                    raise BodyTooLarge(f"body exceeds the {max_body}-byte limit")
+                parts.append(decoder.feed(chunk))
+                if time.monotonic() - started > s.attempt_deadline:
+                    result.error_type = "timeout"
+                    result.message = f"response took longer than {s.attempt_deadline}s"
+                    return
+            parts.append(decoder.finish())
+        except BodyTooLarge as exc:
+            result.error_type, result.message = "too_large", str(exc)
+            return
+        except ContentDecodeError as exc:
+            result.error_type, result.message = exc.error_type, str(exc)
+            return
+        except (TimeoutError, Urllib3Timeout) as exc:
+            result.error_type, result.message = "timeout", f"reading body: {exc}"
+            return
+        except (ProtocolError, HTTPError, OSError) as exc:
+            result.error_type, result.message = "truncated", f"body ended early: {exc}"
+            return
+        result.body = b"".join(parts)

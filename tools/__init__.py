@@ -1,0 +1,1 @@
+"""Developer tools and evaluation harnesses (not installed with the package)."""

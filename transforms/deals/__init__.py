@@ -1,0 +1,1 @@
+"""Investment stories and their deals: classification, story reading, field extraction."""

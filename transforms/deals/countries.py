@@ -1,0 +1,227 @@
+"""Countries of a deal: where the money goes (target) and where the investor is from.
+
+Read from the deal sentence first (a country word modifying the actor, a place after the trigger),
+then from the headline, tickers, "X-based" phrases, the next lead sentences, the dateline and,
+last, the currency. Null when none of these settles it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from transforms.deals.cues import find_triggers
+from transforms.deals.lead import Candidate, Story
+from transforms.entities.countries import city_country, find_countries, place_country, ticker_country
+from transforms.entities.money import Money
+from transforms.entities.orgs import NameRun, name_runs
+
+_BASED = re.compile(r"\b(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})[-\s](?:based|headquartered)\b")
+_THE_DEMONYM = re.compile(
+    r"\b[Tt]he\s+(?P<dem>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:firm|company|group|carmaker|automaker|car\s+maker|bank|giant|"
+    r"brewer|maker|conglomerate|investor|concern|multinational|producer|manufacturer|chain|operator|insurer|fund)\b"
+)
+
+
+_STATE_ABBREV = re.compile(
+    r"\b[A-Z][a-z]+,\s+(?:N\.J|Mass|Conn|Calif|Fla|Mich|Minn|Tex|Ariz|Colo|Wis|Okla|Tenn|N\.Y|N\.C|S\.C|N\.H|Ohio|Ind)\b"
+)
+_CURRENCY_COUNTRY = {
+    "USD": "US", "GBP": "GB", "JPY": "JP", "INR": "IN", "PKR": "PK", "NGN": "NG", "ZAR": "ZA", "CAD": "CA", "AUD": "AU",
+    "CNY": "CN", "KES": "KE", "MYR": "MY", "SAR": "SA", "AED": "AE", "VEB": "VE", "LKR": "LK", "BDT": "BD", "EGP": "EG",
+    "IDR": "ID", "PHP": "PH", "THB": "TH", "VND": "VN", "KRW": "KR", "TRY": "TR", "BRL": "BR", "MXN": "MX", "RUB": "RU",
+    "CHF": "CH", "SEK": "SE", "NOK": "NO", "DKK": "DK", "FRF": "FR", "DEM": "DE", "ITL": "IT", "ESP": "ES", "NLG": "NL",
+    "BEF": "BE", "GHS": "GH", "TZS": "TZ", "UGX": "UG",
+}  # fmt: skip
+
+
+def based_country(text: str, name: str) -> str | None:
+    """Where a named party is based: "Acme, based in Singapore", "X is a Bermuda-based", "Leuven-based X"."""
+    w = re.escape(name)
+    pats = (
+        w + r"\b[^.;]{0,40}?\bbased\s+in\s+(?P<place>[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)",
+        w
+        + r"\b[^.;]{0,40}?\bis\s+an?\s+(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)[-\s](?:based|headquartered)",
+        r"(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)-(?:based|headquartered)\s+(?:[\w-]+\s+){0,4}?"
+        + w
+        + r"\b",
+    )
+    for pat in pats:
+        for m in re.finditer(pat, text):
+            cc = place_code(m.group("place"))
+            if cc:
+                return cc
+    return None
+
+
+def investor_country(
+    story: Story, cand: Candidate, inv: NameRun | None, target_cc: str | None, kind: str, money: Money | None
+) -> str | None:
+    text = story.text
+    sp = cand.span
+    if inv is not None and sp.start <= inv.start < sp.end:
+        # a country word modifying the investor: "Italy's Acme", "German car maker Bolt"
+        mid = text[inv.end : sp.start + cand.trigger.start]
+        for m in _THE_DEMONYM.finditer(mid):
+            cc = _demonym(m.group("dem"))
+            if cc:
+                return cc  # "Acme's Mexico unit said the German carmaker plans to invest"
+        clause_start = max(sp.start, inv.start - 110)
+        head = text[clause_start : inv.start]
+        for c in reversed(find_countries(head)):
+            pre = head[: c.start]
+            between = head[c.end :]
+            if re.search(r"\b(?:of|in|to|from|at|for|with|on|into|its|their)\s+(?:the\s+)?$", pre):
+                continue
+            if re.search(r"[.;]|\b(?:said|has|is|was|will|and)\b", between):
+                continue
+            return c.code
+        m = re.search(r"(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})['’]s\s+(?:[a-z-]+\s+){0,3}$", head)
+        if m:
+            cc = place_code(m.group("place"))  # "Abu Dhabi's Qasr Holding", "Lagos's Acme"
+            if cc:
+                return cc
+        m = _BASED.search(head)
+        if m:
+            cc = place_code(m.group("place"))
+            if cc:
+                return cc
+        if inv.ticker:
+            cc = ticker_country(inv.ticker)
+            if cc and (inv.ticker.find(".") > 0 or story.wire):
+                return cc
+    # the headline: "ITALY'S ACME PETROLI BUYS STAKE", "Saudi group to invest"
+    title = story.title
+    trig_pos = _title_trigger_pos(title) if title else None
+    if title and trig_pos is not None:
+        for c in find_countries(title[:trig_pos], caps=title.isupper()):
+            if c.code != target_cc and not re.search(
+                r"\b(?:in|to|into)\s+(?:the\s+)?$", title[: c.start], re.I
+            ):
+                return c.code
+    if inv is not None:
+        first = inv.words[0] if inv.words else inv.text.split()[0]
+        for r in name_runs(text):
+            if r.ticker and r.words and r.words[0] == first and "." in r.ticker:
+                cc = ticker_country(r.ticker)
+                if cc:
+                    return cc
+        cc = based_country(text, first)
+        if cc:
+            return cc
+        for m in re.finditer(
+            r"\b(?P<dem>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?)[ \t]+(?:[a-z-]+[ \t]+){0,3}"
+            + re.escape(first)
+            + r"\b",
+            text,
+        ):
+            cc = _demonym(m.group("dem"))
+            if cc:
+                return cc
+    for m in _THE_DEMONYM.finditer(text):
+        cc = _demonym(m.group("dem"))
+        if cc and cc != target_cc:
+            return cc
+    for m in re.finditer(
+        r"\b[Tt]he\s+(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)-based\s+(?:[a-z]+\s+){0,2}(?:said|has|is|will)\b",
+        text,
+    ):
+        cc = place_code(m.group("place"))
+        if cc:
+            return cc
+    if inv is not None and story.title:
+        # wire headline ticker: "ACME <ACM> TO ACQUIRE MAJOR PASTA MAKER"
+        first = (inv.words[0] if inv.words else inv.text.split()[0]).upper()
+        m = re.search(re.escape(first) + r"[\w\s.&]{0,20}?<(?P<t>[A-Z0-9.]{1,10})>", story.title.upper())
+        if m:
+            cc = ticker_country(m.group("t"))
+            if cc and ("." in m.group("t") or story.wire):
+                return cc
+    if story.wire and story.dateline_country:
+        return story.dateline_country
+    if (
+        money is not None
+        and money.currency not in (None, "USD", "EUR")
+        and _CURRENCY_COUNTRY.get(money.currency) == target_cc
+    ):
+        return target_cc  # a plan stated in the target country's own currency: a domestic investor
+    if not story.wire and story.dateline_country and target_cc and story.dateline_country != target_cc:
+        return (
+            story.dateline_country
+        )  # reported from the investor's home ("RIYADH: ... to acquire a UAE firm")
+    counts = Counter(c.code for c in find_countries(text) if c.code != target_cc)
+    if kind in ("invest", "build", "joint_venture") and counts and target_cc:
+        # a foreign investor's home is the one other country the story talks about
+        code, n = counts.most_common(1)[0]
+        if len(counts) == 1 or n >= 2 * sorted(counts.values())[-2]:
+            return code
+    named_target_nationality = kind in ("acquisition", "stake") and any(
+        c.kind == "demonym" for c in find_countries(text[sp.start + cand.trigger.end : sp.end])
+    )
+    if not counts and target_cc and not named_target_nationality:
+        return target_cc  # nothing foreign in the story: a domestic deal
+    return None
+
+
+def _title_trigger_pos(title: str) -> int | None:
+    trigs = find_triggers(title)
+    return trigs[0].start if trigs else None
+
+
+def place_code(place: str) -> str | None:
+    cc = place_country(place) or _demonym(place)
+    if cc is None:
+        cc = city_country(place, 50000)
+    return cc
+
+
+def _demonym(word: str) -> str | None:
+    cs = find_countries(word)
+    return cs[0].code if cs and cs[0].start == 0 else None
+
+
+def target_country_fallback(
+    story: Story, cand: Candidate, target: NameRun | None, money: Money | None
+) -> str | None:
+    text = story.text
+    if target is not None:
+        near = text[target.end : target.end + 80]
+        m = re.match(r"^[^.;]{0,60}?(?:\bof\s+|\bin\s+)(?P<w>[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)", near)
+        if m:
+            cc = place_code(m.group("w"))
+            if cc:
+                return cc
+        if target.ticker:
+            cc = ticker_country(target.ticker)
+            if cc and ("." in target.ticker or story.wire):
+                return cc
+        cc = based_country(text, target.words[0] if target.words else target.text)
+        if cc:
+            return cc
+    title = story.title
+    if title:
+        tcaps = title.isupper()
+        pos = _title_trigger_pos(title)
+        tcs = find_countries(title, caps=tcaps)
+        after = [c for c in tcs if pos is not None and c.start >= pos]
+        if after:
+            return after[0].code
+        if pos is None and tcs:
+            return tcs[-1].code
+    # the next sentences of the lead: "at the Oxford factory", "a Lowell, Mass., producer"
+    for j in range(cand.index + 1, min(cand.index + 3, len(story.sentences))):
+        s = story.sentences[j].of(text)
+        cs = [c for c in find_countries(s) if c.kind != "demonym"]
+        if cs:
+            return cs[0].code
+        if _STATE_ABBREV.search(s):
+            return "US"
+        for m in re.finditer(r"\b(?:in|at|near)\s+(?:the\s+|its\s+)?(?P<city>[A-Z][a-z]+)", s):
+            cc = city_country(m.group("city"), 100000)
+            if cc:
+                return cc
+    if not story.wire and story.dateline_country:
+        return story.dateline_country
+    if money is not None and money.currency in _CURRENCY_COUNTRY:
+        return _CURRENCY_COUNTRY[money.currency]
+    return story.dateline_country

@@ -1,0 +1,219 @@
+"""Deal fields from an investment story: who puts how much where, with the sentence that says so.
+
+One row per story, from the lead's deal sentence (``story.best_candidate``): an analyst relying
+on these rows is better served by the main deal, checkable against its evidence, than by every
+sum of money the article mentions. Fields the text does not settle stay null.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from datetime import datetime
+
+from transforms.deals.amount import deal_amount
+from transforms.deals.countries import based_country, investor_country, target_country_fallback
+from transforms.deals.story import Candidate, Story, analyse, best_candidate
+from transforms.deals.target import deal_target
+from transforms.entities.countries import city_country, find_countries
+from transforms.entities.fx import to_usd
+from transforms.entities.horizon import find_horizon
+from transforms.entities.money import Money
+from transforms.entities.orgs import NameRun, affiliates_of, name_runs
+from transforms.records import DealFields
+from transforms.text.sentences import Span, collapse_ws
+
+logger = logging.getLogger(__name__)
+
+_PCT = re.compile(
+    r"(?P<n>\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty)"
+    r"[\s-]*(?:pct|percent|per\s+cent|%)",
+    re.IGNORECASE,
+)
+_PCT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+              "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}  # fmt: skip
+_CONTROL = re.compile(
+    r"\b(?:majority|controlling|control|whole|entire|all\s+(?:the\s+)?(?:shares|of))\b", re.I
+)
+_MINORITY = re.compile(r"\b(?:minority|minorities|stake|holding|shareholding|interest\s+in)\b", re.I)
+# verbs whose subject is the company taking the money ("Acme has raised/secured/closed $5m ...")
+_RAISER = re.compile(r"(?:rais|secur|bag|clos|land|net|pull|attract|receiv|clinch)\w*\b", re.I)
+_PLACE_WORDS = re.compile(
+    r"\b(?:plant|factory|facility|facilities|mill|unit|hub|line|projects?|operations|capacity|complex|park|zone|site|expansion|state)\b",
+    re.I,
+)
+
+
+def extract_deals(title: str | None, text: str, published_at: datetime | None = None) -> list[DealFields]:
+    """Deals stated by the story, best first (at most one: the lead's main deal)."""
+    story = analyse(title, text, published_at)
+    cand = best_candidate(story)
+    if cand is None or cand.investor is None and cand.score < 1.0:
+        return []
+    return [_fields(story, cand)]
+
+
+def _fields(story: Story, cand: Candidate) -> DealFields:
+    text = story.text
+    sent = cand.span.of(text)
+    inv = cand.investor
+    investor = collapse_ws(inv.text) if inv else None
+    target_run, target_place_country = deal_target(story, cand)
+    if cand.trigger.kind == "funding_round" and inv is not None and _RAISER.match(cand.trigger.text):
+        # "Kuda has raised $25m in a round led by Valar": the lead investor invests in the raiser
+        lead = _round_lead(story, cand)
+        target_run, inv = inv, lead
+        investor = collapse_ws(inv.text) if inv else None
+        target_place_country = None
+    if investor and re.search(r"\s+and\s+.+\s+of\s+\S+$", investor):
+        head, _, tail = investor.partition(" and ")
+        if find_countries(tail.rsplit(" of ", 1)[-1]):
+            investor = head  # "Acme and Bolt of China": two parties, the first named
+    if investor and re.search(r"\S+\s+\S+\s+and\s+\S+\s+\S+", investor):
+        left = investor.split(" and ")[0]
+        investor = left if len(left.split()) >= 2 else investor  # co-investors: the first named
+    target = collapse_ws(target_run.text) if target_run else None
+    if target_run is not None and re.search(
+        r"\b(?:State|Province|Region|County|District|Zone)$", target_run.text
+    ):
+        target = None  # a place, not a company
+    kind = _deal_kind(story, cand, target_run)
+    if kind == "funding_round" and inv is not None and _in_name_list(story, cand, inv):
+        inv, investor = None, None  # LABELS.md: a syndicate named without a lead has no investor
+    money = deal_amount(story, cand, kind)
+    tgt_country = target_place_country or target_country_fallback(story, cand, target_run, money)
+    inv_country = investor_country(story, cand, inv, tgt_country, kind, money)
+    if kind in ("invest", "build"):
+        cross = inv_country and tgt_country and inv_country != tgt_country
+        kind = "fdi_pledge" if cross else "project_investment"
+    horizon = find_horizon(sent)
+    amount_usd = to_usd(money.amount, money.currency, story.published_at) if money else None
+    affiliates = affiliates_of(text, inv.text) if inv else ()
+    conf = _confidence(story, cand, inv, target_place_country, tgt_country, money)
+    return DealFields(
+        deal_type=kind,
+        investor=investor,
+        target=target,
+        target_country=tgt_country,
+        investor_country=inv_country,
+        amount=money.amount if money else None,
+        amount_max=money.amount_max if money else None,
+        amount_bound=money.bound if money else None,
+        currency=money.currency if money else None,
+        amount_text=collapse_ws(money.text) if money else None,
+        horizon_min_years=horizon.min_years if horizon else None,
+        horizon_max_years=horizon.max_years if horizon else None,
+        evidence=sent,
+        evidence_start=cand.span.start,
+        evidence_end=cand.span.end,
+        confidence=round(min(max(conf, 0.0), 1.0), 4),
+        investor_affiliates=affiliates,
+        amount_usd=amount_usd,
+    )
+
+
+# How often each field is right, by how it was found (priors, not fitted to the check split):
+# read straight from the deal sentence vs. inferred from elsewhere in the story vs. missing.
+_P_INVESTOR = {"sentence": 0.92, "indirect": 0.7, "none": 0.5}
+_P_TARGET_COUNTRY = {"sentence": 0.92, "fallback": 0.7, "none": 0.4}
+_P_AMOUNT = {"sentence": 0.95, "nearby": 0.75, "none": 0.65}
+
+
+def _confidence(
+    story: Story,
+    cand: Candidate,
+    inv: NameRun | None,
+    place_cc: str | None,
+    tgt_cc: str | None,
+    money: Money | None,
+) -> float:
+    """P(the row's story is a deal) x P(investor, target country and amount are right)."""
+    p_story = 1 / (1 + math.exp(-1.2 * (cand.score - 2.0)))
+    if inv is None:
+        p_inv = _P_INVESTOR["none"]
+    elif cand.span.start <= inv.start < cand.span.end and "anaphora" not in cand.reasons:
+        p_inv = _P_INVESTOR["sentence"]
+    else:
+        p_inv = _P_INVESTOR["indirect"]
+    p_tc = _P_TARGET_COUNTRY["sentence" if place_cc else ("fallback" if tgt_cc else "none")]
+    if money is None:
+        p_amt = _P_AMOUNT["none"]
+    else:
+        p_amt = _P_AMOUNT["sentence" if cand.span.start <= money.start < cand.span.end else "nearby"]
+    return p_story * p_inv * p_tc * p_amt
+
+
+def _deal_kind(story: Story, cand: Candidate, target: NameRun | None) -> str:
+    sent = cand.span.of(story.text)
+    kind = cand.trigger.kind
+    if re.search(r"joint[\s-]+venture", sent, re.I) and kind not in ("acquisition", "sold_to"):
+        return "joint_venture"
+    if kind in ("acquisition", "sold_to"):
+        pcts = [_pct_value(m.group("n")) for m in _PCT.finditer(sent)]
+        pcts = [p for p in pcts if p is not None]
+        if re.search(r"\bto\s+100\s*(?:pct|percent|%)|\bwhole\b|\bentire\b", sent, re.I):
+            return "acquisition"
+        if re.search(r"buy\s+out\s+minorit|\bminority\b", sent, re.I):
+            return "stake"
+        if pcts:
+            return "acquisition" if max(pcts) > 50 else "stake"
+        if _CONTROL.search(sent):
+            return "acquisition"
+        if re.search(r"\bstake\b", sent, re.I):
+            return "stake"
+        return "acquisition"
+    if kind == "funding_round":
+        return "funding_round"
+    if kind == "invest":
+        # "has invested $500m in (ride-hailing company) Zoomly": equity into a named company
+        obj = sent[cand.trigger.end :]
+        m = re.match(r"^[^.;]{0,60}?\bin\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}", obj)
+        if (
+            target is not None
+            and m
+            and obj[m.end() :].startswith(target.text.split()[0])
+            and not city_country(target.text, 50000)
+            and not find_countries(target.text)
+        ):
+            tail = obj[m.end() + len(target.text) : m.end() + len(target.text) + 40]
+            if not _PLACE_WORDS.search(target.text) and not re.match(r"^\W*(?:plant|factory|facility)", tail):
+                return "funding_round"
+    return kind
+
+
+def _in_name_list(story: Story, cand: Candidate, inv: NameRun) -> bool:
+    """The actor is one of several names listed together ("A, B and C invested ...")."""
+    sp = cand.span
+    runs = [r for r in name_runs(story.text, sp.start, sp.start + cand.trigger.start) if not r.country]
+    if inv not in runs or len(runs) < 2:
+        return False
+    i = runs.index(inv)
+    gaps = [story.text[a.end : b.start] for a, b in zip(runs, runs[1:], strict=False)]
+    joined = [bool(re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)", g)) for g in gaps]
+    left = i > 0 and joined[i - 1]
+    right = i < len(gaps) and joined[i]
+    return left or right
+
+
+def _pct_value(s: str) -> float | None:
+    try:
+        return float(s)
+    except ValueError:
+        return _PCT_WORDS.get(s.lower())
+
+
+def _round_lead(story: Story, cand: Candidate) -> NameRun | None:
+    sp = cand.span
+    m = re.search(
+        r"\b(?:led\s+by|backed\s+by|from)\s+",
+        cand.trigger.text + story.text[sp.start + cand.trigger.end : sp.end],
+    )
+    if not m:
+        return None
+    seg_start = sp.start + cand.trigger.start + m.end()
+    runs = [r for r in name_runs(story.text, seg_start, sp.end) if not r.country]
+    return runs[0] if runs else None
+
+
+__all__ = ["extract_deals", "based_country", "Span"]

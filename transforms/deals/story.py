@@ -1,0 +1,233 @@
+"""The deal sentence of a story's lead, scored: what both ``classify`` and ``extract_deals`` read.
+
+A candidate is a lead sentence with a deal trigger ("has agreed to buy", "pledged to invest",
+"joint venture") and a named actor; it is scored by how firmly it commits money (commitment words,
+a stated amount) against the hard-negative cue families (rumours and talks, debt, IPOs, results,
+policy, macro statistics, procurement).
+"""
+
+from __future__ import annotations
+
+import re
+
+from transforms.deals.actors import (
+    buyer_after,
+    generic_subject_name,
+    government_actor,
+    is_named_syndicate,
+    lead_of_syndicate,
+    previous_actor,
+    subject_run,
+)
+from transforms.deals.cues import Trigger, cue_hits, find_triggers
+from transforms.deals.lead import Candidate, Story, analyse
+from transforms.entities.money import Money, find_money
+from transforms.text.sentences import Span
+
+_NOMINAL = re.compile(
+    r"(?:acquisition|buy-?outs?|investments?|merger|joint[\s-]+venture|JV|takeover|purchase|funding|expansion|moderni[sz]ation|"
+    r"retooling|new\s+(?:plant|factory|facility|production|manufacturing))",
+    re.IGNORECASE,
+)
+_GOVERNING_VERB = re.compile(
+    r"\b(?:announc\w*|sign\w*|complet\w*|conclud\w*|agree\w*|made|make|makes|unveil\w*|plans?|planned|planning|"
+    r"form\w*|set\s+up|establish\w*|to|will|would|has|have|had|is|are|was|pledg\w*|commit\w*|approv\w*|"
+    r"launch\w*|seal\w*|clinch\w*|finali[sz]\w*|confirm\w*|begin|began|start\w*)\b[^,;]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def _pick(trigs: list[Trigger]) -> Trigger:
+    """The first verbal trigger ("will invest"), else the first nominal one ("investment company")."""
+    return next((t for t in trigs if not _NOMINAL.match(t.text)), trigs[0])
+
+
+_PLANNED_BUILD = re.compile(
+    r"plans?\s+to\s+(?:build|construct|set\s+up|establish)|will\s+(?:build|construct|set\s+up)", re.I
+)
+
+
+def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candidate | None:
+    text = story.text
+    sent = span.of(text)
+    trigs = [t for t in find_triggers(sent)]
+    if not trigs:
+        return None
+    money = tuple(find_money(sent, story.dateline_country, story.published_at))
+    money = tuple(
+        Money(
+            m.amount,
+            m.amount_max,
+            m.bound,
+            m.currency,
+            m.text,
+            m.start + span.start,
+            m.end + span.start,
+            m.in_parens,
+        )
+        for m in money
+    )
+    strong = [t for t in trigs if t.kind in ("sold_to", "acquisition", "joint_venture", "funding_round")]
+    invest = [t for t in trigs if t.kind == "invest"]
+    build = [t for t in trigs if t.kind == "build"]
+    reasons: list[str] = []
+    s = 0.0
+    if strong:
+        trig = _pick(strong)
+        s += 2.0
+    elif invest and (money or cue_hits("commitment", sent)):
+        trig = _pick(invest)
+        s += 1.6
+    elif build and (money or _PLANNED_BUILD.search(sent)):
+        trig = _pick(build)
+        s += 1.3
+    elif invest or build:
+        trig = _pick(invest or build)
+        s += 0.6
+    else:
+        return None
+    reasons.append(f"trigger:{trig.kind}:{trig.text.lower()}")
+    if _NOMINAL.match(trig.text) and not _GOVERNING_VERB.search(sent[max(0, trig.start - 45) : trig.start]):
+        # "thanks to its acquisition of X", "a loan for their joint venture hotel": a deal mentioned,
+        # not a deal made -- a noun trigger needs a verb that commits to it
+        s -= 1.0
+        reasons.append("nominal_trigger")
+    passive = trig.kind == "sold_to" or (trig.kind == "build" and trig.text.lower().endswith(" by"))
+    if passive:
+        investor = buyer_after(story, span, trig.end)
+    else:
+        investor = subject_run(story, span, trig.start)
+    if investor is None:
+        investor = lead_of_syndicate(story, span, trig.start)
+    if investor is None:
+        investor = generic_subject_name(story, idx, span)
+    if investor is None and re.match(
+        r"^(?:It|The\s+(?:company|firm|group|automaker|carmaker|car\s+maker|bank|fund|conglomerate|investor))\b",
+        sent,
+    ):
+        investor = previous_actor(story, idx)
+        if investor is not None:
+            s -= 0.3
+            reasons.append("anaphora")
+    if investor is None and not passive:
+        investor = government_actor(story, span, trig.start)
+    if (
+        investor is not None
+        and trig.kind in ("invest", "build")
+        and re.search(
+            r"\b(?:[Gg]overnment|[Gg]ovt|Ministry|Council|Municipality|Department|Treasury)$", investor.text
+        )
+    ):
+        s -= 2.0  # LABELS.md: a government investing or building is budget spending, not a deal
+        reasons.append("government_spending")
+    syndicate = investor is None and is_named_syndicate(story, span, trig.start)
+    if investor is not None:
+        s += 1.0
+    elif syndicate:
+        reasons.append("named_syndicate")  # LABELS.md: a syndicate with no lead -> investor null
+    else:
+        s -= 2.5  # LABELS.md: no identifiable investor ("a multinational company") is not a deal
+        reasons.append("no_named_investor")
+    commit = cue_hits("commitment", sent)
+    if commit:
+        s += 0.8
+    if money:
+        s += 0.7
+    s -= 0.6 * position
+    if _shares_name_with_title(sent, story.title):
+        s += 0.6
+    elif position > 0 and story.title:
+        s -= 0.8  # a later sentence about parties the headline does not name
+    neg_sent = _negatives(sent)
+    neg_title = _negatives(story.title)
+    firm = bool(
+        re.search(
+            r"pledged|has\s+agreed|agreed\s+to|signed|complet|concluded|acquired|bought|will\s+invest|is\s+investing|"
+            r"plans?\s+to\s+(?:invest|build|construct|set\s+up|establish|acquire|buy)|is\s+to\s+(?:buy|acquire|invest)",
+            sent,
+            re.I,
+        )
+    ) and not re.search(
+        r"memorandum\s+of\s+understanding|\bMoU\b|to\s+(?:negotiate|discuss|explore|study)\b", sent, re.I
+    )
+    for fam, hits in neg_sent.items():
+        w = _WEIGHTS[fam][0]
+        if fam == "speculative" and firm:
+            w *= 0.25
+        if fam == "debt" and _first_hit_pos("debt", sent) > trig.start:
+            w = 0.4  # "plans to build a plant financed by revenue bonds": financing detail of a real deal
+        s -= w
+        reasons.append(f"neg:{fam}:{hits[0].lower()}")
+    for fam, hits in neg_title.items():
+        w = _WEIGHTS[fam][1]
+        if fam == "speculative" and firm:
+            w *= 0.5
+        s -= w
+        reasons.append(f"title_neg:{fam}:{hits[0].lower()}")
+    if story.title and find_triggers(story.title):
+        s += 0.5
+    return Candidate(span, idx, trig, investor, money, s, tuple(reasons))
+
+
+# cue family -> (weight in the deal sentence, weight in the headline)
+_WEIGHTS = {
+    "speculative": (2.0, 1.6),
+    "failed": (2.0, 2.0),
+    "debt": (1.5, 1.8),
+    "ipo": (1.0, 1.8),
+    "results": (1.5, 1.2),
+    "market": (1.0, 1.5),
+    "policy": (0.6, 1.2),
+    "macro": (2.0, 1.5),
+    "budget": (0.8, 1.5),
+    "procurement": (0.6, 1.2),
+    "closure": (0.8, 1.2),
+    "past": (1.0, 0.0),
+    "debt_main": (2.0, 1.5),
+    "contract_main": (2.0, 1.5),
+    "budget_main": (2.0, 1.5),
+}
+
+
+def _first_hit_pos(name: str, s: str) -> int:
+    from transforms.deals.cues import _compiled
+
+    m = _compiled(name).search(s)
+    return m.start() if m else -1
+
+
+_TITLE_STOP = frozenset("the a an to in of for and on at by with its new us uk".split())
+
+
+def _shares_name_with_title(sent: str, title: str) -> bool:
+    """The sentence names a party the headline names (case-insensitive, capitalised words only)."""
+    if not title:
+        return False
+    tw = {w.lower() for w in re.findall(r"[A-Za-z][\w&-]{2,}", title)} - _TITLE_STOP
+    sw = {w.lower() for w in re.findall(r"\b[A-Z][\w&-]{2,}", sent)} - _TITLE_STOP
+    return bool(tw & sw)
+
+
+def _negatives(s: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for fam in _WEIGHTS:
+        hits = cue_hits(fam, s)
+        if hits:
+            out[fam] = hits
+    return out
+
+
+def best_candidate(story: Story) -> Candidate | None:
+    """The highest-scoring deal sentence of the lead (cached on the story)."""
+    if "best" in story.cache:
+        return story.cache["best"]
+    best: Candidate | None = None
+    for pos, idx in enumerate(story.lead):
+        c = score_candidate(story, idx, story.sentences[idx], pos)
+        if c is not None and (best is None or c.score > best.score):
+            best = c
+    story.cache["best"] = best
+    return best
+
+
+__all__ = ["Candidate", "Story", "analyse", "best_candidate", "score_candidate", "subject_run"]

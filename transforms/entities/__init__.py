@@ -1,0 +1,1 @@
+"""Typed mentions in text: money, countries, organisations, horizons, FX."""
