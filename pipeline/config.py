@@ -1,15 +1,28 @@
-"""The one PipelineOptions subclass: every dealstream flag is declared here, once."""
+"""Flags -> a validated run config: the one PipelineOptions subclass (every `run` flag declared
+once), `--config` YAML, validation before any work, and the process's logging setup."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 
+import yaml
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.archives.options import add_warc_arguments
+from pipeline.archives.options import WarcConfigError, add_warc_arguments, warc_settings_from_args
+from pipeline.archives.source import WarcInput
 from pipeline.common.arg_types import positive_int, rate
-from pipeline.common.runners import DEFAULT_RUNNER  # noqa: F401 - re-exported for the CLI
-from pipeline.feeds.options import add_feed_arguments
+from pipeline.common.runners import DEFAULT_RUNNER
+from pipeline.feeds.feed_list import FeedConfigError
+from pipeline.feeds.options import add_feed_arguments, feed_settings_from_args
+from pipeline.graph import RunConfig
+from pipeline.seed_files import expand_globs
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 DEFAULT_MAX_DOC_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_ERROR_RATE = 0.5
@@ -74,3 +87,125 @@ class DealstreamOptions(PipelineOptions):
         )
         add_feed_arguments(parser)
         add_warc_arguments(parser)
+
+
+class UsageError(Exception):
+    """A problem with the command line or config, reported with exit status 2."""
+
+
+def run_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    parser = parser or argparse.ArgumentParser(
+        prog="dealstream run",
+        epilog=f"Any other flag goes to Beam: --runner (default {DEFAULT_RUNNER}, in-process), "
+        "--direct_num_workers=2 --direct_running_mode=multi_processing, or DataflowRunner options "
+        "(docs/dataflow.md). Exit status: 0 ok, 1 dead/failed run or DIR locked, 2 usage error.",
+    )
+    DealstreamOptions._add_argparse_args(parser)
+    return parser
+
+
+def own_dests() -> frozenset[str]:
+    return frozenset(action.dest for action in run_parser()._actions if action.dest != "help")
+
+
+def load_config(path: str, extra_dests: frozenset[str] = frozenset()) -> dict:
+    """YAML values for the same options as the flags (no second config system).
+
+    ``extra_dests`` are the option names of a subcommand built on ``run`` (e.g. ``stream``):
+    their values come back under "extra" for that subcommand's own parser.
+    """
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or {}
+    except OSError as err:
+        raise UsageError(f"--config: cannot read {path}: {err.strerror or err}") from None
+    except yaml.YAMLError as err:
+        raise UsageError(f"--config: {path} is not valid YAML: {err}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"--config: {path} must hold a mapping of option names to values")
+    known = own_dests()
+    beam_args = data.pop("pipeline_args", []) or []
+    if not isinstance(beam_args, list) or not all(isinstance(a, str) for a in beam_args):
+        raise UsageError(f"--config: {path}: 'pipeline_args' must be a list of flags")
+    normalised, extra = {}, {}
+    for key, value in data.items():
+        dest = str(key).replace("-", "_")
+        if dest in extra_dests:
+            extra[dest] = value
+        elif dest in known and dest != "config":
+            normalised[dest] = value
+        else:
+            raise UsageError(f"--config: {path}: unknown option {key!r}")
+    return {"values": normalised, "pipeline_args": beam_args, "extra": extra}
+
+
+def parse_run_args(
+    argv: Sequence[str], extra_dests: frozenset[str] = frozenset()
+) -> tuple[argparse.Namespace, list[str]]:
+    """Our flags (defaults from --config, overridden by the command line) and Beam's flags."""
+    parser = run_parser()
+    args, beam_args = parser.parse_known_args(argv)
+    if args.config:
+        config = load_config(args.config, extra_dests)
+        values = dict(config["values"])
+        if "input" in values and isinstance(values["input"], str):
+            values["input"] = [values["input"]]
+        parser.set_defaults(**values)
+        args, beam_args = parser.parse_known_args(argv)
+        beam_args = list(config["pipeline_args"]) + beam_args
+    unknown_own = [a for a in beam_args if a.startswith("--") and a[2:].split("=", 1)[0].replace("-", "_") in own_dests()]
+    if unknown_own:
+        raise UsageError(f"bad flag {unknown_own[0]}")
+    if not any(a == "--runner" or a.startswith("--runner=") for a in beam_args):
+        beam_args = [f"--runner={DEFAULT_RUNNER}", *beam_args]
+    return args, beam_args
+
+
+def new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def validate(args: argparse.Namespace, now: datetime) -> RunConfig:
+    if not args.output:
+        raise UsageError("--output DIR is required")
+    try:
+        feeds = feed_settings_from_args(args)
+    except FeedConfigError as err:
+        raise UsageError(str(err)) from None
+    try:
+        warc = warc_settings_from_args(args)
+    except WarcConfigError as err:
+        raise UsageError(str(err)) from None
+    if not args.input and feeds is None and warc is None:
+        raise UsageError("--input GLOB, --feeds FILE, --feed URL, --warc GLOB or --from-index DIR is required (at least one)")
+    refs, empty = expand_globs(list(args.input)) if args.input else ([], [])
+    if empty:
+        raise UsageError(f"--input: {empty[0]!r} matches no file")
+    if "://" not in args.output:
+        out = Path(args.output)
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--output: {args.output} exists and is not a directory")
+        out.mkdir(parents=True, exist_ok=True)
+    run_id = args.run_id or new_run_id(now)
+    if not all(ch.isalnum() or ch in "-_." for ch in run_id):
+        raise UsageError(f"--run-id: {run_id!r} may only hold letters, digits, '-', '_' and '.'")
+    return RunConfig(
+        run_id=run_id,
+        output=args.output.rstrip("/") if "://" not in args.output else args.output,
+        started_at=now,
+        seed_refs=refs,
+        max_doc_bytes=args.max_doc_bytes,
+        num_shards=args.num_shards,
+        strip_sidebars=args.strip_sidebars,
+        feeds=feeds,
+        warc=WarcInput(warc) if warc is not None else None,
+    )
+
+
+def configure_logging(quiet: bool) -> None:
+    # force=True: importing apache_beam already configured the root logger (BEAM-NOTES).
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    for noisy in ("apache_beam", "trafilatura", "htmldate", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+

@@ -22,6 +22,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from pipeline.metrics import METRICS_NAMESPACE
 from transforms.errors import error_record
 from transforms.records import InputRef, RawDocument
 from transforms.text.decode import (
@@ -40,7 +41,6 @@ HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
 JSONL_EXTENSIONS = (".jsonl", ".ndjson")
 SUPPORTED = TEXT_EXTENSIONS + HTML_EXTENSIONS + JSONL_EXTENSIONS
 _READ_CHUNK = 1 << 20
-METRICS_NAMESPACE = "dealstream"
 
 
 def input_kind(path: str) -> str | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import UsageError, load_config
+from pipeline.config import UsageError, load_config
 from pipeline.seed_files import input_kind
 from tests.conftest import REPO
 from transforms.text.decode import decode_text_file

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import UsageError, load_config, parse_run_args
+from pipeline.config import UsageError, load_config, parse_run_args
 from pipeline.dataflow.flex_template import NOT_TEMPLATE_PARAMETERS, template_argv, template_parameters
 
 REPO = Path(__file__).resolve().parents[1]

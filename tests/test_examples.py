@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.cli import parse_run_args
+from pipeline.config import parse_run_args
 
 REPO = Path(__file__).resolve().parents[1]
 DAG = REPO / "examples" / "airflow_dag.py"

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from pipeline.cli import UsageError, main
+from pipeline.cli import main
+from pipeline.config import UsageError
 from pipeline.stream.options import parse_stream_args
 
 FEED = "http://127.0.0.1:9/feed.xml"

@@ -20,7 +20,9 @@ from pipeline.archives import manifest as bm
 from pipeline.archives.backfill import run_backfill
 from pipeline.archives.options import WarcRunSettings
 from pipeline.archives.source import ReadWarc
-from pipeline.cli import execute, main, parse_run_args, validate
+from pipeline.cli import main
+from pipeline.config import parse_run_args, validate
+from pipeline.run import execute
 from tests.outputs import manifests, read_rows
 from tests.warc_fixtures import CRAWL, MARKETS, WEATHER, Rec, seed_page, story, write_warc
 

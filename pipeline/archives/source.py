@@ -25,8 +25,8 @@ from pipeline.archives.index import crawl_partition, host_of, index_file_path, i
 from pipeline.archives.options import WarcRunSettings, host_allowed
 from pipeline.archives.payload import WarcReadError, read_pointer
 from pipeline.archives.scan import scan_archive
+from pipeline.metrics import METRICS_NAMESPACE
 from pipeline.output.writers import shard_of
-from pipeline.seed_files import METRICS_NAMESPACE
 from transforms.errors import error_record
 from transforms.records import (
     DocResult,

@@ -26,7 +26,7 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.runner import PipelineResult
 
-from pipeline.cli import UsageError, parse_run_args, run_parser, validate
+from pipeline.config import UsageError, parse_run_args, run_parser, validate
 from pipeline.graph import build_pipeline
 
 LOG = logging.getLogger(__name__)

@@ -30,7 +30,7 @@ from pipeline.feeds.state import EntryOutcome, FeedFetchOutcome
 from pipeline.http import address_guard
 from pipeline.http.client import ACCEPT_FEED, ACCEPT_HTML, FetchResult, HttpClient
 from pipeline.http.robots import RobotsCache
-from pipeline.seed_files import METRICS_NAMESPACE
+from pipeline.metrics import METRICS_NAMESPACE
 from transforms.errors import error_record
 from transforms.records import Skip
 from transforms.text.feed_parse import parse_feed

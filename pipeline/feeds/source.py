@@ -43,8 +43,8 @@ from pipeline.feeds.state import (
     save_state,
 )
 from pipeline.http.politeness import host_key
+from pipeline.metrics import METRICS_NAMESPACE
 from pipeline.output.known_docs import existing_doc_ids
-from pipeline.seed_files import METRICS_NAMESPACE
 from transforms.records import Skip
 
 LOG = logging.getLogger(__name__)

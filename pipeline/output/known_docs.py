@@ -9,7 +9,7 @@ import apache_beam as beam
 import pyarrow.dataset as ds
 from apache_beam.metrics import Metrics
 
-from pipeline.seed_files import METRICS_NAMESPACE
+from pipeline.metrics import METRICS_NAMESPACE
 from transforms.errors import doc_skip
 from transforms.records import RawDocument
 

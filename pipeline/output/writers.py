@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from pipeline.seed_files import METRICS_NAMESPACE
+from pipeline.metrics import METRICS_NAMESPACE
 from transforms.partitioning import partition_dir as partition_segment
 from transforms.partitioning import safe_partition_value
 from transforms.records import (

@@ -30,8 +30,9 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.accounting.manifest import NON_TERMINAL_STAGES, committed_files
-from pipeline.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, _configure_logging, _counter
+from pipeline.config import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, configure_logging
 from pipeline.graph import RunConfig, build_pipeline
+from pipeline.metrics import counter_value
 from pipeline.output.compact import CompactError, compact_dir
 from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported, is_local
 from pipeline.stream.dedup import FilterSeenEntries
@@ -142,7 +143,7 @@ def run_cycle(settings: StreamSettings, number: int, beam_args: list[str]) -> Cy
         run_id=run_id,
         started_at=now.isoformat(),
         seconds=round(time.monotonic() - started, 3),
-        inputs_read=_counter(result, "inputs_read"),
+        inputs_read=counter_value(result, "inputs_read"),
         files=files,
         per_feed=cycle_counts(settings.output, files),
     )
@@ -345,7 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as err:
         print(f"dealstream stream: error: {err}", file=sys.stderr)
         return EXIT_USAGE
-    _configure_logging(bool(record.get("quiet")))
+    configure_logging(bool(record.get("quiet")))
     if settings.unbounded:
         return run_unbounded(settings, beam_args, record)
     return run_local(settings, beam_args, record)

@@ -23,7 +23,7 @@ from apache_beam.transforms.userstate import ReadModifyWriteStateSpec, TimerSpec
 from apache_beam.utils.timestamp import Timestamp
 
 from pipeline.feeds.jobs import EntryJob
-from pipeline.seed_files import METRICS_NAMESPACE
+from pipeline.metrics import METRICS_NAMESPACE
 from pipeline.stream.seen_store import load_seen, write_pending
 from transforms.dedup import NEW, Candidate, fingerprint, judge
 from transforms.records import SeenEntry, Skip

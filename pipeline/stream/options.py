@@ -1,7 +1,7 @@
 """The flags of ``dealstream stream`` (on top of every ``dealstream run`` flag) and its settings.
 
 The run flags (feeds, HTTP tuning, shards, ``--config`` YAML, Beam's own flags) are parsed by
-``pipeline.cli.parse_run_args`` exactly as for ``dealstream run``; the stream adds its own
+``pipeline.config.parse_run_args`` exactly as for ``dealstream run``; the stream adds its own
 group, parsed first. Validation errors name the flag (exit status 2).
 """
 
@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pipeline.accounting.manifest import manifest_path
-from pipeline.cli import UsageError, load_config, parse_run_args, run_parser, validate
 from pipeline.common.arg_types import non_negative_float, positive_float, positive_int
 from pipeline.common.runners import LOCAL_RUNNERS
+from pipeline.config import UsageError, load_config, parse_run_args, run_parser, validate
 from pipeline.graph import RunConfig
 from pipeline.output.lock import is_local
 from transforms.dedup import DEFAULT_TTL, parse_ttl

@@ -1,0 +1,157 @@
+"""One `dealstream run`: execute the graph under DIR's lock, build the manifest from the files the
+run committed, print the summary and return the exit status (archives: bounded batches)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+
+from pipeline.accounting.manifest import (
+    committed_files,
+    count_outcomes,
+    manifest_path,
+    outcomes_dict,
+    write_json_atomically,
+)
+from pipeline.accounting.summary import render_summary
+from pipeline.config import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    configure_logging,
+    new_run_id,
+    parse_run_args,
+    validate,
+)
+from pipeline.feeds.source import feed_report
+from pipeline.graph import RunConfig, build_pipeline
+from pipeline.metrics import counter_value
+from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported, is_local
+from transforms.records import SCHEMA_VERSION
+
+LOG = logging.getLogger(__name__)
+
+
+def exit_status(inputs_read: int, outcomes, max_error_rate: float, feeds: dict | None = None) -> tuple[int, str]:
+    """Non-zero when a scheduler should notice: nothing came out, or too many errors."""
+    if feeds and feeds["all_feeds_failed"]:
+        return EXIT_FAILED, f"failed: every feed failed ({feeds['feeds_failed']} of {feeds['feeds_read']})"
+    # Nothing new since the last run (already written, or feeds answered 304) is not a dead run.
+    duplicates = outcomes.skipped_by_reason.get("duplicate", 0) + outcomes.skipped_by_reason.get("unchanged", 0)
+    if inputs_read > 0 and outcomes.articles == 0 and duplicates == 0:
+        return EXIT_FAILED, "dead: inputs were read but no article was produced"
+    if inputs_read > 0 and outcomes.errors / inputs_read > max_error_rate:
+        return EXIT_FAILED, f"failed: error rate {outcomes.errors / inputs_read:.2f} > --max-error-rate {max_error_rate}"
+    return EXIT_OK, "succeeded"
+
+
+def execute(config: RunConfig, beam_args: list[str], options_record: dict, max_error_rate: float, quiet: bool) -> int:
+    """One run, holding DIR's writer lock (pipeline/output/lock.py) when DIR is local."""
+    if not is_local(config.output):
+        return _execute(config, beam_args, options_record, max_error_rate, quiet)
+    try:
+        with DirLock(config.output, "run", config.run_id):
+            return _execute(config, beam_args, options_record, max_error_rate, quiet)
+    except (DirLocked, DirLockUnsupported) as err:
+        print(f"dealstream run: error: {err}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _execute(config: RunConfig, beam_args: list[str], options_record: dict, max_error_rate: float, quiet: bool) -> int:
+    LOG.info("run %s: %d seed files -> %s", config.run_id, len(config.seed_refs), config.output)
+    started = time.monotonic()
+    p = beam.Pipeline(options=PipelineOptions(beam_args))
+    build_pipeline(p, config)
+    result = p.run()
+    result.wait_until_finish()
+    pipeline_seconds = time.monotonic() - started
+    inputs_read = counter_value(result, "inputs_read")
+    files = committed_files(config.output, config.run_id)
+    outcomes = count_outcomes(config.output, files)
+    feeds = feed_report(result, config.output, files) if config.feeds else None
+    code, status = exit_status(inputs_read, outcomes, max_error_rate, feeds)
+    manifest = {
+        "run_id": config.run_id,
+        "status": status,
+        "exit_code": code,
+        "pipeline_version": config.pipeline_version,
+        "schema_version": SCHEMA_VERSION,
+        "started_at": config.started_at.isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
+        "timings": {"pipeline_seconds": round(pipeline_seconds, 3)},
+        "options": options_record,
+        "pipeline_args": beam_args,
+        "inputs": {"read": inputs_read, "seed_files": len(config.seed_refs)},
+        "outcomes": outcomes_dict(outcomes),
+        "reconciled": inputs_read == outcomes.total,
+        "files": files,
+    }
+    if feeds is not None:
+        manifest["feeds"] = feeds
+    path = manifest_path(config.output, config.run_id)
+    write_json_atomically(path, manifest)
+    print(render_summary(config.run_id, config.output, inputs_read, outcomes, files, path, pipeline_seconds))
+    if code != EXIT_OK:
+        print(f"Run {status}", file=sys.stderr)
+    return code
+
+
+def main(argv: Sequence[str]) -> int:
+    """`dealstream run ARGS`: parse, validate, run; the exit status."""
+    now = datetime.now(UTC)
+    try:
+        args, beam_args = parse_run_args(argv)
+        config = validate(args, now)
+    except UsageError as err:
+        print(f"dealstream run: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    configure_logging(args.quiet)
+    record = {k: v for k, v in vars(args).items()}
+    if config.warc is not None:
+        return run_archives(config, beam_args, record, args)
+    return execute(config, beam_args, record, args.max_error_rate, args.quiet)
+
+
+def run_archives(config: RunConfig, beam_args: list[str], record: dict, args: argparse.Namespace) -> int:
+    """An archive run: bounded batches, each an ordinary run, resumable (pipeline/archives/backfill.py)."""
+    from pipeline.archives.backfill import BatchNotRun, combined_outcomes, run_backfill
+
+    runner = PipelineOptions(beam_args).view_as(StandardOptions).runner
+
+    def run_id_for(number: int) -> str:
+        return f"{args.run_id}-{number:04d}" if args.run_id else new_run_id(datetime.now(UTC))
+
+    def run_batch(batch_config: RunConfig) -> int:
+        return execute(batch_config, beam_args, record, args.max_error_rate, args.quiet)
+
+    try:
+        if is_local(config.output):  # held across batches (they nest), so no other writer slips in between
+            with DirLock(config.output, "backfill", config.run_id):
+                run_ids = run_backfill(config, runner, run_batch, run_id_for)
+        else:
+            run_ids = run_backfill(config, runner, run_batch, run_id_for)
+    except (DirLocked, DirLockUnsupported, BatchNotRun) as err:
+        print(f"dealstream run: error: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    if not run_ids:
+        print(f"Nothing to do: every archive is already completed in {config.output}/_backfill/manifest.json")
+        return EXIT_OK
+    inputs_read, outcomes = combined_outcomes(config.output, run_ids)
+    code, status = exit_status(inputs_read, outcomes, args.max_error_rate)
+    print(
+        f"Archive run {status}: {len(run_ids)} run(s), {inputs_read} records read -> {outcomes.articles} articles, "
+        f"{outcomes.investments} investments, {outcomes.errors} errors, {outcomes.skipped} skipped"
+    )
+    if code != EXIT_OK:
+        print(f"Run {status}", file=sys.stderr)
+    return code
+
+
