@@ -25,8 +25,8 @@ from pathlib import Path
 
 from bench.corpus_warc import CORPUS, Page, dev_label_pages, html_extraction_pages, write_pages_warc
 from pipeline.archives.scan import WarcReadError, read_pointer, scan_archive
+from transforms.deals.prefilter import prefilter
 from transforms.records import RawDocument, WarcPointer
-from transforms.text.prefilter import prefilter
 
 
 def _classifier():

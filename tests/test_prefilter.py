@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.text.prefilter import (
+from transforms.deals.prefilter import (
     LEAD_CHARS,
     REASON_BODY_MONEY,
     REASON_EMPTY,

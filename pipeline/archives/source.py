@@ -27,6 +27,7 @@ from pipeline.archives.payload import WarcReadError, read_pointer
 from pipeline.archives.scan import scan_archive
 from pipeline.metrics import METRICS_NAMESPACE
 from pipeline.output.writers import shard_of
+from transforms.deals.prefilter import prefilter
 from transforms.errors import error_record
 from transforms.records import (
     DocResult,
@@ -38,7 +39,6 @@ from transforms.records import (
     WarcScanError,
 )
 from transforms.text.decode import InputRejected, decode_html, doc_id_for
-from transforms.text.prefilter import prefilter
 
 LOG = logging.getLogger(__name__)
 

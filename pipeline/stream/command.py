@@ -23,7 +23,6 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import apache_beam as beam
@@ -36,7 +35,7 @@ from pipeline.metrics import counter_value
 from pipeline.output.compact import CompactError, compact_dir
 from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported, is_local
 from pipeline.stream.dedup import FilterSeenEntries
-from pipeline.stream.manifest import StreamManifest, read_rows
+from pipeline.stream.manifest import CycleReport, StreamManifest, read_rows
 from pipeline.stream.options import LOCAL_RUNNERS, StreamSettings, parse_stream_args
 from pipeline.stream.recovery import NOTHING, begin_cycle, end_cycle, recover
 from pipeline.stream.seen_store import merge_pending
@@ -82,24 +81,6 @@ class StopSignals:
     def __exit__(self, *exc) -> None:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
-
-
-@dataclass
-class CycleReport:
-    number: int
-    run_id: str
-    started_at: str
-    seconds: float
-    inputs_read: int
-    files: list[str]
-    per_feed: dict[str, Counter] = field(default_factory=dict)
-
-    @property
-    def totals(self) -> Counter:
-        total: Counter = Counter()
-        for counts in self.per_feed.values():
-            total.update(counts)
-        return total
 
 
 def cycle_counts(output: str, files: list[str]) -> dict[str, Counter]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, deque
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,10 +23,27 @@ from transforms.records import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from pipeline.output.compact import Compacted
-    from pipeline.stream.command import CycleReport
     from pipeline.stream.recovery import Recovery
 
 RECENT = 50
+
+
+@dataclass
+class CycleReport:
+    number: int
+    run_id: str
+    started_at: str
+    seconds: float
+    inputs_read: int
+    files: list[str]
+    per_feed: dict[str, Counter] = field(default_factory=dict)
+
+    @property
+    def totals(self) -> Counter:
+        total: Counter = Counter()
+        for counts in self.per_feed.values():
+            total.update(counts)
+        return total
 
 
 def read_rows(output: str, files: list[str], table: str, columns: list[str]) -> list[dict]:

@@ -1,1 +1,1 @@
-"""Page and file text: decoding, extraction, metadata, dates, boilerplate, feed parsing, pre-filter."""
+"""Page and file text: decoding, extraction, metadata, dates, boilerplate, feed parsing, sentences (the pre-filter reads deal cues, so it lives in deals/)."""
