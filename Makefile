@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 OUT ?= out
 
-.PHONY: run test test-dataflow eval eval-extraction bench bench-backfill prefilter-recall lint clean install install-test
+.PHONY: run test test-dataflow eval eval-language eval-extraction bench bench-backfill prefilter-recall lint clean install install-test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(VENV)/.installed-test
 ## make eval: score classification and field extraction on the dev labels
 eval: $(VENV)/.installed-test
 	$(PY) -m tools.evaluate --output $(OUT)/eval
+
+## make eval-language: language identification accuracy on the fundus pages (needs ../shared)
+eval-language: $(VENV)/.installed-test
+	$(PY) -m tools.language_eval
 
 ## make test-dataflow: install the gcp extra, then the Dataflow tests (offline dry run, wheel)
 test-dataflow: $(VENV)/.installed-test
