@@ -139,6 +139,51 @@ def load_config(path: str, extra_dests: frozenset[str] = frozenset()) -> dict:
     return {"values": normalised, "pipeline_args": beam_args, "extra": extra}
 
 
+def validated_config_values(parser: argparse.ArgumentParser, values: dict, path: str) -> dict:
+    """YAML values run through the same validators as their flags.
+
+    argparse applies ``type=`` only to string defaults, so a YAML ``num_shards: 0`` would skip
+    ``positive_int`` and reach the workers. Each value is checked as if it had been typed on the
+    command line; a bad one is a usage error naming the key.
+    """
+    actions = {action.dest: action for action in parser._actions}
+    checked: dict = {}
+    for dest, value in values.items():
+        action = actions[dest]
+        try:
+            checked[dest] = _checked_value(action, value)
+        except (argparse.ArgumentTypeError, ValueError, TypeError) as err:
+            raise UsageError(f"--config: {path}: {dest}: {err}") from None
+    return checked
+
+
+def _checked_value(action: argparse.Action, value):
+    if action.nargs == 0:  # store_true / store_false
+        if not isinstance(value, bool):
+            raise argparse.ArgumentTypeError(f"expected true or false, got {value!r}")
+        return value
+    if isinstance(action, argparse._AppendAction):
+        items = value if isinstance(value, list) else [value]
+        return [_checked_scalar(action, item) for item in items]
+    if isinstance(value, list | dict):
+        raise argparse.ArgumentTypeError(f"expected one value, got {type(value).__name__}")
+    return _checked_scalar(action, value)
+
+
+def _checked_scalar(action: argparse.Action, value):
+    if value is None:
+        return None
+    if isinstance(value, bool) and action.type is not None:
+        raise argparse.ArgumentTypeError(f"expected a value, got {value!r}")
+    if isinstance(value, list | dict):
+        raise argparse.ArgumentTypeError(f"expected one value, got {type(value).__name__}")
+    text = str(value)
+    result = action.type(text) if action.type is not None else text
+    if action.choices is not None and result not in action.choices:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(map(str, action.choices))}, got {value!r}")
+    return result
+
+
 def parse_run_args(
     argv: Sequence[str], extra_dests: frozenset[str] = frozenset()
 ) -> tuple[argparse.Namespace, list[str]]:
@@ -147,10 +192,7 @@ def parse_run_args(
     args, beam_args = parser.parse_known_args(argv)
     if args.config:
         config = load_config(args.config, extra_dests)
-        values = dict(config["values"])
-        if "input" in values and isinstance(values["input"], str):
-            values["input"] = [values["input"]]
-        parser.set_defaults(**values)
+        parser.set_defaults(**validated_config_values(parser, config["values"], args.config))
         args, beam_args = parser.parse_known_args(argv)
         beam_args = list(config["pipeline_args"]) + beam_args
     unknown_own = [a for a in beam_args if a.startswith("--") and a[2:].split("=", 1)[0].replace("-", "_") in own_dests()]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
-from pipeline.config import UsageError, load_config
+from pipeline.config import UsageError, load_config, parse_run_args
 from pipeline.seed_files import input_kind
 from tests.conftest import REPO
 from transforms.text.decode import decode_text_file
@@ -24,12 +25,23 @@ def test_every_seed_is_a_readable_input(path: Path):
 
 
 @pytest.mark.parametrize("path", RUN_CONFIGS, ids=lambda p: p.name)
-def test_run_configs_load(path: Path):
-    from pipeline.stream.options import _stream_only_parser
+def test_run_configs_pass_the_real_parser(path: Path):
+    """Every shipped config goes through the same parser and validators as the flags."""
+    from pipeline.config import run_parser
+    from pipeline.stream.options import parse_stream_args
 
-    stream_dests = frozenset(a.dest for a in _stream_only_parser()._actions)
-    config = load_config(str(path), stream_dests if path.name.startswith("stream") else frozenset())
-    assert isinstance(config["values"], dict)
+    raw = yaml.safe_load(path.read_text())
+    if path.name.startswith("stream"):
+        settings, beam_args, _ = parse_stream_args(["--config", str(path)])
+        assert settings.poll_interval == raw["poll_interval"]
+    else:
+        args, beam_args = parse_run_args(["--config", str(path)])
+        defaults = vars(run_parser().parse_args([]))
+        for key, value in raw.items():
+            if key != "pipeline_args":
+                assert getattr(args, key) == value, key
+        assert set(vars(args)) == set(defaults)
+    assert beam_args[: len(raw["pipeline_args"])] == raw["pipeline_args"]
 
 
 def test_stream_options_come_from_the_same_yaml_and_flags_win(tmp_path):

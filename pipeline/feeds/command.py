@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.feeds.feed_list import FeedConfigError, FeedSpec, load_feed_specs
-from pipeline.http.client import ACCEPT_FEED, HttpClient, HttpSettings
+from pipeline.http.client import ACCEPT_FEED, HttpClient
+from pipeline.http.options import add_http_arguments, http_settings_from_args
 from pipeline.http.robots import RobotsCache
 from transforms.text.feed_parse import parse_feed
 
@@ -86,12 +87,7 @@ def parser() -> argparse.ArgumentParser:
         "check", help="Fetch each feed once and report status, format, entries, newest date."
     )
     check.add_argument("file", metavar="FILE", help="Feed list (YAML), e.g. configs/feeds.yaml")
-    check.add_argument(
-        "--http-timeout", type=float, default=20.0, help="Read timeout in seconds (default: 20)."
-    )
-    check.add_argument("--http-attempts", type=int, default=2, help="Attempts per feed (default: 2).")
-    check.add_argument("--host-delay", type=float, default=1.0, help="Seconds between requests to one host.")
-    check.add_argument("--ignore-robots", action="store_true", help="Do not consult robots.txt.")
+    add_http_arguments(check)
     check.add_argument(
         "--include-disabled", action="store_true", help="Also check feeds with enabled: false."
     )
@@ -100,23 +96,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     args = parser().parse_args(list(argv))
-    if args.http_timeout <= 0 or args.http_attempts < 1 or args.host_delay < 0:
-        print("dealstream feeds check: error: timeouts and attempts must be positive", file=sys.stderr)
-        return 2
     try:
         specs = load_feed_specs(args.file)
     except FeedConfigError as err:
         print(f"dealstream feeds check: error: {err}", file=sys.stderr)
         return 2
     specs = [s for s in specs if s.enabled or args.include_disabled]
-    client = HttpClient(
-        HttpSettings(
-            connect_timeout=min(10.0, args.http_timeout),
-            read_timeout=args.http_timeout,
-            max_attempts=args.http_attempts,
-            min_host_delay=args.host_delay,
-        )
-    )
+    client = HttpClient(http_settings_from_args(args))
     robots = None if args.ignore_robots else RobotsCache(client)
     checks = []
     for spec in specs:

@@ -35,6 +35,7 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from pipeline.common.arg_types import positive_int
 from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported, is_local
 from transforms.records import SCHEMA_VERSION, TABLES
 
@@ -214,13 +215,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--target-size-mb",
-        type=int,
+        type=positive_int,
         default=DEFAULT_TARGET_MB,
         help=f"Files at least this big are kept as they are (default: {DEFAULT_TARGET_MB}).",
     )
     parser.add_argument(
         "--min-files",
-        type=int,
+        type=positive_int,
         default=DEFAULT_MIN_FILES,
         help=f"Compact a partition only when it has this many small files (default: {DEFAULT_MIN_FILES}).",
     )

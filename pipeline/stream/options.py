@@ -16,7 +16,14 @@ from pathlib import Path
 from pipeline.accounting.manifest import manifest_path
 from pipeline.common.arg_types import non_negative_float, positive_float, positive_int
 from pipeline.common.runners import LOCAL_RUNNERS
-from pipeline.config import UsageError, load_config, parse_run_args, run_parser, validate
+from pipeline.config import (
+    UsageError,
+    load_config,
+    parse_run_args,
+    run_parser,
+    validate,
+    validated_config_values,
+)
 from pipeline.graph import RunConfig
 from pipeline.output.lock import is_local
 from transforms.dedup import DEFAULT_TTL, parse_ttl
@@ -122,7 +129,8 @@ def parse_stream_args(argv: Sequence[str]) -> tuple[StreamSettings, list[str], d
     stream_args, rest = stream_parser.parse_known_args(list(argv))
     args, beam_args = parse_run_args(rest, stream_dests)
     if args.config:  # the stream's own keys in the same YAML file; flags still win
-        stream_parser.set_defaults(**load_config(args.config, stream_dests)["extra"])
+        extra = load_config(args.config, stream_dests)["extra"]
+        stream_parser.set_defaults(**validated_config_values(stream_parser, extra, args.config))
         stream_args, _ = stream_parser.parse_known_args(list(argv))
     config = validate(args, datetime.now(UTC))
     if config.seed_refs or getattr(config, "warc", None) is not None:
