@@ -18,8 +18,6 @@ pytestmark = pytest.mark.usefixtures("no_dns")
     [
         ("http://127.0.0.1/x", "loopback"),
         ("http://127.8.9.10:8080/", "loopback"),
-        ("http://2130706433/", "loopback"),  # decimal form of 127.0.0.1
-        ("http://0x7f.1/", "loopback"),
         ("http://localhost/", "loopback"),
         ("http://[::1]/", "loopback"),
         ("http://10.1.2.3/", "private"),
@@ -58,6 +56,8 @@ def test_public_addresses_pass(url):
         ("gopher://127.0.0.1:70/", "blocked_scheme"),
         ("http:///nohost", "bad_url"),
         ("http://[::1/", "bad_url"),
+        ("http://2130706433/", "bad_url"),  # decimal form of 127.0.0.1: refused as ambiguous
+        ("http://0x7f.1/", "bad_url"),
     ],
 )
 def test_bad_schemes_and_urls(url, error_type):

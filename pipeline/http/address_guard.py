@@ -8,9 +8,12 @@ be http(s) and every address the host resolves to must be a public unicast addre
 that the operator lists are trusted and are not checked. ``allow_private_networks`` lifts the
 address rule (tests, intranets); the scheme rule always holds.
 
-The HTTP client also checks the address a socket actually connected to (see
-``check_connected_address``), so a DNS answer that changes between the check and the connect
-(DNS rebinding) is caught as well.
+The URL is read by the one strict parser of the HTTP layer (``pipeline.http.urls``), which
+refuses forms that two parsers could read differently, and the verdict carries the addresses
+that were checked: the client connects to exactly those (it never resolves the name again), so
+a DNS answer that changes between the check and the connect (DNS rebinding) cannot move the
+connection. The client also checks the address a socket actually connected to
+(``check_connected_address``) as a second line.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import ipaddress
 import logging
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
+from pipeline.http.urls import ParsedURL, UnsafeURL, parse_url, scheme_of
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +42,8 @@ class GuardVerdict:
     allowed: bool
     error_type: str | None = None  # blocked_scheme | blocked_address | dns | bad_url
     reason: str | None = None
-
-
-ALLOWED = GuardVerdict(True)
+    target: ParsedURL | None = None  # the URL as the client must send it
+    addresses: tuple[str, ...] = ()  # what the host resolved to and was checked (connect to these)
 
 
 def address_problem(ip: IPAddress) -> str | None:
@@ -75,42 +78,43 @@ def parse_ip(text: str) -> IPAddress:
 
 
 def resolve(host: str, port: int) -> list[str]:
-    """Every address ``host`` resolves to (an IP literal resolves without any lookup)."""
+    """Every address ``host`` resolves to, in the resolver's order (an IP literal needs no lookup)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return sorted({info[4][0] for info in infos})
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-def check_url(url: str, *, allow_private_networks: bool = False) -> GuardVerdict:
-    """Check the scheme of ``url`` and every address its host resolves to."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        return GuardVerdict(False, "bad_url", f"unparseable URL: {exc}")
-    scheme = parts.scheme.lower()
+def check_url(
+    url: str, *, allow_private_networks: bool = False, resolve_always: bool = False
+) -> GuardVerdict:
+    """Check the form and scheme of ``url`` and every address its host resolves to.
+
+    With ``allow_private_networks`` the address rule is lifted and no lookup is made unless
+    ``resolve_always`` asks for the addresses anyway (the client, which connects to them).
+    """
+    scheme = scheme_of(url)
     if scheme not in ALLOWED_SCHEMES:
         return GuardVerdict(False, "blocked_scheme", f"scheme {scheme or '(none)'!r} is not http(s)")
-    host = parts.hostname
-    if not host:
-        return GuardVerdict(False, "bad_url", "URL has no host")
-    if allow_private_networks:
-        return ALLOWED
-    if port is None:
-        port = 443 if scheme == "https" else 80
     try:
-        addresses = resolve(host, port)
+        target = parse_url(url)
+    except UnsafeURL as exc:
+        return GuardVerdict(False, "bad_url", f"refused URL: {exc}")
+    if allow_private_networks and not resolve_always:
+        return GuardVerdict(True, target=target)
+    try:
+        addresses = tuple(resolve(target.host, target.port))
     except (socket.gaierror, UnicodeError, OSError) as exc:
-        return GuardVerdict(False, "dns", f"cannot resolve {host!r}: {exc}")
+        return GuardVerdict(False, "dns", f"cannot resolve {target.host!r}: {exc}")
     if not addresses:
-        return GuardVerdict(False, "dns", f"{host!r} resolved to no address")
-    for text in addresses:
-        try:
-            problem = address_problem(parse_ip(text))
-        except ValueError:
-            problem = "unparseable address"
-        if problem:
-            return GuardVerdict(False, "blocked_address", f"{host} resolves to {text} ({problem})")
-    return ALLOWED
+        return GuardVerdict(False, "dns", f"{target.host!r} resolved to no address")
+    if not allow_private_networks:
+        for text in addresses:
+            try:
+                problem = address_problem(parse_ip(text))
+            except ValueError:
+                problem = "unparseable address"
+            if problem:
+                return GuardVerdict(False, "blocked_address", f"{target.host} resolves to {text} ({problem})")
+    return GuardVerdict(True, target=target, addresses=addresses)
 
 
 def check_connected_address(peer: str) -> str | None:

@@ -13,17 +13,21 @@ from __future__ import annotations
 import logging
 import random
 import socket
+import threading
 import time
 import urllib.request
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import urllib3
+import urllib3.util.connection
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
+    ConnectTimeoutError,
     HTTPError,
     LocationValueError,
     NameResolutionError,
@@ -39,6 +43,7 @@ from urllib3.exceptions import (
 from pipeline.http import address_guard
 from pipeline.http.decoding import BodyTooLarge, ContentDecodeError, StreamDecoder, sniff_charset
 from pipeline.http.politeness import HostPacer, host_key
+from pipeline.http.urls import ParsedURL, UnsafeURL, parse_url
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +77,7 @@ class HttpSettings:
     max_attempts: int = 4
     backoff_initial: float = 1.0
     backoff_max: float = 60.0  # cap for backoff and for an honoured Retry-After
+    url_budget: float = 30.0  # one fetch in total: attempts, waits, Retry-After, redirects
     max_body_bytes: int = 10 * 2**20  # bytes on the wire
     max_decoded_bytes: int = 40 * 2**20  # bytes after Content-Encoding is undone
     max_redirects: int = 5
@@ -122,18 +128,45 @@ class GuardRefused(Exception):
     """A socket connected to an address the guard refuses (e.g. after DNS rebinding)."""
 
 
-class _GuardedHTTPConnection(HTTPConnection):
+class _PinnedMixin:
+    """Connect to the addresses the guard checked, never to a fresh lookup of the host name.
+
+    ``self.host`` stays the name, so the Host header, SNI and certificate check are those of
+    the URL; only the socket's destination is pinned. ``guarded`` re-checks the peer address.
+    """
+
+    def __init__(self, *args, pinned: tuple[str, ...] = (), guarded: bool = False, **kwargs) -> None:
+        self.pinned = pinned
+        self.guarded = guarded
+        super().__init__(*args, **kwargs)
+
     def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        _check_peer(sock, self.host)
-        return sock
+        last: OSError | None = None
+        for address in self.pinned:
+            try:
+                sock = urllib3.util.connection.create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except TimeoutError as exc:
+                raise ConnectTimeoutError(self, f"Connection to {self.host} ({address}) timed out") from exc
+            except OSError as exc:
+                last = exc
+                continue
+            if self.guarded:
+                _check_peer(sock, self.host)
+            return sock
+        raise NewConnectionError(self, f"Failed to establish a new connection: {last}")
 
 
-class _GuardedHTTPSConnection(HTTPSConnection):
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        _check_peer(sock, self.host)
-        return sock
+class _PinnedHTTPConnection(_PinnedMixin, HTTPConnection):
+    pass
+
+
+class _PinnedHTTPSConnection(_PinnedMixin, HTTPSConnection):
+    pass
 
 
 def _check_peer(sock: socket.socket, host: str) -> None:
@@ -144,12 +177,16 @@ def _check_peer(sock: socket.socket, host: str) -> None:
         raise GuardRefused(f"{host} connected to {peer} ({problem})")
 
 
-class _GuardedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _GuardedHTTPConnection
+class _PinnedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PinnedHTTPConnection
 
 
-class _GuardedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _GuardedHTTPSConnection
+class _PinnedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PinnedHTTPSConnection
+
+
+_POOL_CLASSES = {"http": _PinnedHTTPPool, "https": _PinnedHTTPSPool}
+MAX_POOLS = 64
 
 
 class _Attempt:
@@ -190,17 +227,18 @@ class HttpClient:
         s = self.settings
         self.pacer = pacer or HostPacer(s.min_host_delay, s.max_host_concurrency, s.max_crawl_delay)
         self._timeout = urllib3.Timeout(connect=s.connect_timeout, read=s.read_timeout)
-        pool_kw = {"maxsize": max(4, s.max_host_concurrency), "block": False}
-        self._plain = urllib3.PoolManager(num_pools=50, **pool_kw)
-        self._guarded = urllib3.PoolManager(num_pools=50, **pool_kw)
-        self._guarded.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+        self._pool_size = max(4, s.max_host_concurrency)
+        self._pools: OrderedDict[tuple, HTTPConnectionPool] = OrderedDict()
+        self._pools_lock = threading.Lock()
         self._proxies = {k: v for k, v in urllib.request.getproxies().items() if v}
         self._proxy_managers: dict[str, urllib3.ProxyManager] = {}
         self._accept_encoding = "gzip, deflate, br" if StreamDecoder.brotli_available() else "gzip, deflate"
 
     def close(self) -> None:
-        self._plain.clear()
-        self._guarded.clear()
+        with self._pools_lock:
+            pools, self._pools = list(self._pools.values()), OrderedDict()
+        for pool in pools:
+            pool.close()
         for manager in self._proxy_managers.values():
             manager.clear()
 
@@ -225,12 +263,29 @@ class HttpClient:
             headers["If-Modified-Since"] = last_modified
         trusted_host = host_key(url) if trusted else None
         current, hops, seen, attempts = url, [], {url}, 0
+        deadline = time.monotonic() + s.url_budget
         while True:
+            if time.monotonic() >= deadline:
+                return self._failed(
+                    url,
+                    current,
+                    hops,
+                    attempts,
+                    "timeout",
+                    f"over the {s.url_budget:g}s budget for this URL",
+                    transient=True,
+                )
+            # One parse, one lookup: the guard's verdict carries the URL parts and the checked
+            # addresses, and the connection goes to exactly those.
             guarded = not s.allow_private_networks and host_key(current) != trusted_host
-            verdict = address_guard.check_url(current, allow_private_networks=not guarded)
+            verdict = address_guard.check_url(
+                current, allow_private_networks=not guarded, resolve_always=not self._proxied(current)
+            )
             if not verdict.allowed:
                 return self._failed(url, current, hops, attempts, verdict.error_type, verdict.reason)
-            attempt, used = self._with_retries(current, headers, guarded, max_body_bytes or s.max_body_bytes)
+            attempt, used = self._with_retries(
+                current, verdict, headers, guarded, max_body_bytes or s.max_body_bytes, deadline
+            )
             attempts += used
             if attempt.status in REDIRECT_STATUSES:
                 location = dict(attempt.headers).get("location")
@@ -308,12 +363,21 @@ class HttpClient:
             transient=status in TRANSIENT_STATUSES,
         )
 
-    def _with_retries(self, url: str, headers: dict, guarded: bool, max_body: int) -> tuple[_Attempt, int]:
+    def _with_retries(
+        self,
+        url: str,
+        verdict: address_guard.GuardVerdict,
+        headers: dict,
+        guarded: bool,
+        max_body: int,
+        deadline: float,
+    ) -> tuple[_Attempt, int]:
+        """Attempts of one URL; no wait (backoff or Retry-After) runs past ``deadline``."""
         s = self.settings
         attempt = _Attempt()
         for number in range(1, s.max_attempts + 1):
             with self.pacer.turn(host_key(url)):
-                attempt = self._once(url, headers, guarded, max_body)
+                attempt = self._once(verdict, headers, guarded, max_body, deadline)
             transient = attempt.error_type in TRANSIENT_ERRORS or (
                 attempt.error_type is None and attempt.status in TRANSIENT_STATUSES
             )
@@ -327,6 +391,11 @@ class HttpClient:
                     )
                     return attempt, number
                 wait = max(wait, attempt.retry_after)
+            if time.monotonic() + wait > deadline:
+                attempt.message = (
+                    f"a retry in {wait:.0f}s would exceed the {s.url_budget:g}s budget for this URL"
+                )
+                return attempt, number
             logger.info(
                 "retrying %s in %.2fs (attempt %d: %s)",
                 url,
@@ -337,32 +406,84 @@ class HttpClient:
             time.sleep(wait)
         return attempt, s.max_attempts
 
-    def _manager(self, url: str, guarded: bool) -> tuple[urllib3.PoolManager, bool]:
-        parts = urlsplit(url)
-        proxy = self._proxies.get(parts.scheme)
-        if proxy and not urllib.request.proxy_bypass_environment(parts.hostname or "", self._proxies):
-            manager = self._proxy_managers.get(proxy)
-            if manager is None:
-                manager = urllib3.ProxyManager(proxy, num_pools=20, maxsize=4, block=False)
-                self._proxy_managers[proxy] = manager
-            return manager, True
-        return (self._guarded if guarded else self._plain), False
+    def _proxied(self, url: str) -> bool:
+        """Whether ``url`` goes through a proxy (which then resolves the name, not us)."""
+        try:
+            return self._proxy(parse_url(url)) is not None
+        except UnsafeURL:
+            return False
 
-    def _once(self, url: str, headers: dict, guarded: bool, max_body: int) -> _Attempt:
+    def _proxy(self, target: ParsedURL) -> urllib3.ProxyManager | None:
+        """The proxy manager for ``target`` (HTTP(S)_PROXY without a NO_PROXY match), or None."""
+        proxy = self._proxies.get(target.scheme)
+        if not proxy or urllib.request.proxy_bypass_environment(target.host, self._proxies):
+            return None
+        manager = self._proxy_managers.get(proxy)
+        if manager is None:
+            manager = urllib3.ProxyManager(proxy, num_pools=20, maxsize=4, block=False)
+            self._proxy_managers[proxy] = manager
+        return manager
+
+    def _pool(self, target: ParsedURL, addresses: tuple[str, ...], guarded: bool) -> HTTPConnectionPool:
+        key = (target.scheme, target.host, target.port, addresses, guarded)
+        with self._pools_lock:
+            pool = self._pools.get(key)
+            if pool is not None:
+                self._pools.move_to_end(key)
+                return pool
+            pool = _POOL_CLASSES[target.scheme](
+                target.host,
+                target.port,
+                timeout=self._timeout,
+                maxsize=self._pool_size,
+                block=False,
+                retries=False,
+                pinned=addresses,
+                guarded=guarded,
+            )
+            self._pools[key] = pool
+            evicted = self._pools.popitem(last=False)[1] if len(self._pools) > MAX_POOLS else None
+        if evicted is not None:
+            evicted.close()
+        return pool
+
+    def _once(
+        self,
+        verdict: address_guard.GuardVerdict,
+        headers: dict,
+        guarded: bool,
+        max_body: int,
+        deadline: float,
+    ) -> _Attempt:
         result = _Attempt()
         started = time.monotonic()
+        target = verdict.target
+        assert target is not None
         try:
-            manager, _ = self._manager(url, guarded)
-            response = manager.request(
-                "GET",
-                url,
-                headers=headers,
-                redirect=False,
-                retries=False,
-                preload_content=False,
-                decode_content=False,
-                timeout=self._timeout,
-            )
+            proxy = self._proxy(target)
+            if proxy is not None:  # the proxy resolves the name; the guard checked it first
+                response = proxy.request(
+                    "GET",
+                    target.url,
+                    headers=headers,
+                    redirect=False,
+                    retries=False,
+                    preload_content=False,
+                    decode_content=False,
+                    timeout=self._timeout,
+                )
+            else:
+                response = self._pool(target, verdict.addresses, guarded).urlopen(
+                    "GET",
+                    target.target,
+                    headers=headers,
+                    redirect=False,
+                    retries=False,
+                    assert_same_host=False,
+                    preload_content=False,
+                    decode_content=False,
+                    timeout=self._timeout,
+                )
         except GuardRefused as exc:
             result.error_type, result.message = "blocked_address", str(exc)
             return result
@@ -387,14 +508,15 @@ class HttpClient:
             response.release_conn()
             return result
         try:
-            self._read_body(response, result, started, max_body)
+            self._read_body(response, result, started, max_body, deadline)
         finally:
             response.close()
             response.release_conn()
         return result
 
-    def _read_body(self, response, result: _Attempt, started: float, max_body: int) -> None:
+    def _read_body(self, response, result: _Attempt, started: float, max_body: int, deadline: float) -> None:
         s = self.settings
+        stop_at = min(started + s.attempt_deadline, deadline)
         declared = response.headers.get("content-length")
         if declared and declared.strip().isdigit() and int(declared) > max_body:
             result.error_type = "too_large"
@@ -413,9 +535,12 @@ class HttpClient:
                 if received > max_body:
                     raise BodyTooLarge(f"body exceeds the {max_body}-byte limit")
                 parts.append(decoder.feed(chunk))
-                if time.monotonic() - started > s.attempt_deadline:
+                if time.monotonic() > stop_at:
                     result.error_type = "timeout"
-                    result.message = f"response took longer than {s.attempt_deadline}s"
+                    result.message = (
+                        f"response took longer than {s.attempt_deadline:g}s "
+                        f"(or the {s.url_budget:g}s budget for this URL)"
+                    )
                     return
             parts.append(decoder.finish())
         except BodyTooLarge as exc:

@@ -64,6 +64,16 @@ def add_http_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup
         help=f"First retry wait, doubled each time up to {DEFAULTS.backoff_max:g}s, which also caps "
         f"an honoured Retry-After (default: {DEFAULTS.backoff_initial:g}).",
     )
+    parser.add_argument(
+        "--http-budget",
+        dest="http_budget",
+        type=positive_float,
+        default=DEFAULTS.url_budget,
+        metavar="SECONDS",
+        help="Total time for one URL: attempts, backoff, Retry-After waits, redirects and the "
+        "body; a retry that would run past it is not made and the URL fails as transient "
+        f"(retried on a later run) (default: {DEFAULTS.url_budget:g}).",
+    )
 
 
 def http_settings_from_args(args: argparse.Namespace, max_bytes: int | None = None) -> HttpSettings:
@@ -75,6 +85,7 @@ def http_settings_from_args(args: argparse.Namespace, max_bytes: int | None = No
         attempt_deadline=max(DEFAULTS.attempt_deadline, 3 * args.http_timeout),
         max_attempts=args.http_attempts,
         backoff_initial=args.http_backoff,
+        url_budget=args.http_budget,
         allow_private_networks=args.allow_private_networks,
         min_host_delay=args.host_delay,
         **limits,

@@ -16,11 +16,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+from pipeline.http.urls import UnsafeURL, parse_url
+
 logger = logging.getLogger(__name__)
 
 
 def host_key(url: str) -> str:
     """The politeness key of a URL: its lower-cased ``host[:port]`` (empty when unparseable)."""
+    try:
+        parsed = parse_url(url)
+    except UnsafeURL:
+        return _loose_host_key(url)
+    return parsed.host if parsed.default_port else f"{parsed.host}:{parsed.port}"
+
+
+def _loose_host_key(url: str) -> str:
+    """``urllib.parse``'s reading, for URLs the strict parser refuses (they fail later anyway)."""
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
