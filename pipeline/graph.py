@@ -92,6 +92,37 @@ def read_sources(
     return merged, errors, skips
 
 
+class ProcessedDocs(NamedTuple):
+    results: beam.PCollection  # DocResult: the article with its deals
+    errors: beam.PCollection  # ErrorRecord from extraction, classification and deals
+    skips: beam.PCollection  # Skip: documents already in DIR
+
+
+class ProcessDocuments(beam.PTransform):
+    """RawDocument -> DocResult: drop known docs, extract text, classify, extract deals.
+
+    The one middle of every graph (batch run, stream cycle, unbounded stream), so the modes
+    cannot drift apart. Its inner step labels (``ProcessDocuments/ExtractArticles``...) are part of
+    what a Dataflow ``--update`` matches (docs/streaming.md).
+    """
+
+    def __init__(self, output: str, run_id: str, strip_sidebars: bool, started_at: datetime | None,
+                 pipeline_version: str, reprocess: bool = False) -> None:
+        super().__init__()
+        self.output, self.run_id, self.strip_sidebars = output, run_id, strip_sidebars
+        self.started_at, self.pipeline_version, self.reprocess = started_at, pipeline_version, reprocess
+
+    def expand(self, docs: beam.PCollection) -> ProcessedDocs:
+        new = docs | "DropKnownDocs" >> DropKnownDocs(self.output, self.run_id, self.reprocess)
+        texts = new.docs | "ExtractArticles" >> ExtractArticles(self.run_id, self.strip_sidebars)
+        articles = texts.texts | "ClassifyArticles" >> ClassifyArticles(
+            self.run_id, self.started_at, self.pipeline_version
+        )
+        deals = articles.articles | "ExtractDeals" >> ExtractDeals(self.run_id)
+        errors = (texts.errors, articles.errors, deals.errors) | "Errors" >> beam.Flatten()
+        return ProcessedDocs(results=deals.results, errors=errors, skips=new.skips)
+
+
 def build_pipeline(
     p: beam.Pipeline, config: RunConfig, entry_filter: beam.PTransform | None = None
 ) -> PipelineOutputs:
@@ -99,16 +130,13 @@ def build_pipeline(
     warc_events: list = []
     docs, errors, skips = read_sources(p, config, feed_outcomes, warc_events, entry_filter)
     reprocess = config.warc is not None and config.warc.settings.reprocess
-    new = docs | "DropKnownDocs" >> DropKnownDocs(config.output, config.run_id, reprocess)
-    texts = new.docs | "ExtractArticles" >> ExtractArticles(config.run_id, config.strip_sidebars)
-    articles = texts.texts | "ClassifyArticles" >> ClassifyArticles(
-        config.run_id, config.started_at, config.pipeline_version
+    results = docs | "ProcessDocuments" >> ProcessDocuments(
+        config.output, config.run_id, config.strip_sidebars, config.started_at, config.pipeline_version, reprocess
     )
-    results = articles.articles | "ExtractDeals" >> ExtractDeals(config.run_id)
     written = results.results | "WriteArticles" >> WriteArticles(config.output, config.run_id, config.num_shards)
 
-    all_errors = (*errors, texts.errors, articles.errors, results.errors) | "AllErrors" >> beam.Flatten()
-    all_skips = (*skips, new.skips, written.skips) | "AllSkips" >> beam.Flatten()
+    all_errors = (*errors, results.errors) | "AllErrors" >> beam.Flatten()
+    all_skips = (*skips, results.skips, written.skips) | "AllSkips" >> beam.Flatten()
     logged = (all_errors, all_skips) | "RunLog" >> beam.Flatten() | "WriteRunLog" >> WriteRunLog(
         config.output, config.run_id, config.run_date, config.num_shards
     )

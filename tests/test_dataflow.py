@@ -22,7 +22,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_ffccc2825a3c1863.txt"
-STAGES = {"ReadSeeds", "ExtractArticles", "ClassifyArticles", "ExtractDeals", "WriteArticles", "WriteRunLog"}
+STAGES = {"ReadSeeds", "ProcessDocuments", "WriteArticles", "WriteRunLog"}
 
 
 def _missing_gcp_extra() -> str | None:

@@ -41,9 +41,7 @@ STAGES = {
     "SelectNewEntries",
     "Window",
     "FetchPages",
-    "ExtractArticles",
-    "ClassifyArticles",
-    "ExtractDeals",
+    "ProcessDocuments",
     "WriteArticles",
     "WriteRunLog",
 }

@@ -29,13 +29,11 @@ from pipeline.feeds.fetch import ERRORS, OUTCOMES, SKIPS, FetchFeedsFn, FetchPag
 from pipeline.feeds.jobs import EntryJob, FeedJob, FeedRunSettings
 from pipeline.feeds.source import SelectNewEntriesFn
 from pipeline.feeds.state import FeedFetchOutcome
-from pipeline.graph import PipelineOutputs
+from pipeline.graph import PipelineOutputs, ProcessDocuments
 from pipeline.http.politeness import host_key
-from pipeline.output.known_docs import DropKnownDocs
 from pipeline.output.writers import WriteDocGroupFn, WriteLogGroupFn, shard_of
 from pipeline.stream.dedup import DedupEntries
 from transforms.records import DocResult, ErrorRecord, Skip
-from transforms.stages import ClassifyArticles, ExtractArticles, ExtractDeals
 
 
 @dataclass(frozen=True)
@@ -164,10 +162,9 @@ def build_stream_pipeline(p: beam.Pipeline, cfg: StreamGraphConfig) -> PipelineO
             ERRORS, SKIPS, OUTCOMES, main="docs"
         )
     )
-    new = pages.docs | "DropKnownDocs" >> DropKnownDocs(cfg.output, cfg.run_id)
-    texts = new.docs | "ExtractArticles" >> ExtractArticles(cfg.run_id, cfg.strip_sidebars)
-    articles = texts.texts | "ClassifyArticles" >> ClassifyArticles(cfg.run_id, None, cfg.pipeline_version)
-    results = articles.articles | "ExtractDeals" >> ExtractDeals(cfg.run_id)
+    results = pages.docs | "ProcessDocuments" >> ProcessDocuments(
+        cfg.output, cfg.run_id, cfg.strip_sidebars, None, cfg.pipeline_version
+    )
     written = (
         results.results
         | "KeyByShard" >> beam.Map(_doc_shard, cfg.num_shards)
@@ -185,11 +182,9 @@ def build_stream_pipeline(p: beam.Pipeline, cfg: StreamGraphConfig) -> PipelineO
     errors = (
         poll_errors,
         pages.errors,
-        texts.errors,
-        articles.errors,
         results.errors,
     ) | "AllErrors" >> beam.Flatten()
-    skips = (poll_skips, pages.skips, new.skips, written.skips) | "AllSkips" >> beam.Flatten()
+    skips = (poll_skips, pages.skips, results.skips, written.skips) | "AllSkips" >> beam.Flatten()
     logged = (
         (errors, skips)
         | "RunLog" >> beam.Flatten()
