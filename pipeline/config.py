@@ -4,7 +4,6 @@ once), `--config` YAML, validation before any work, and the process's logging se
 from __future__ import annotations
 
 import argparse
-import logging
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
@@ -16,6 +15,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from pipeline.archives.options import WarcConfigError, add_warc_arguments, warc_settings_from_args
 from pipeline.archives.source import WarcInput
 from pipeline.common.arg_types import positive_int, rate
+from pipeline.common.logs import configure_logging  # noqa: F401 - the commands configure logging through config
 from pipeline.common.runners import DEFAULT_RUNNER
 from pipeline.feeds.feed_list import FeedConfigError
 from pipeline.feeds.options import add_feed_arguments, feed_settings_from_args
@@ -242,12 +242,3 @@ def validate(args: argparse.Namespace, now: datetime) -> RunConfig:
         feeds=feeds,
         warc=WarcInput(warc) if warc is not None else None,
     )
-
-
-def configure_logging(quiet: bool) -> None:
-    # force=True: importing apache_beam already configured the root logger (BEAM-NOTES).
-    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
-    for noisy in ("apache_beam", "trafilatura", "htmldate", "charset_normalizer"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-

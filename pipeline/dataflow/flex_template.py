@@ -26,6 +26,7 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.runner import PipelineResult
 
+from pipeline.common.logs import configure_logging
 from pipeline.config import UsageError, parse_run_args, run_parser, validate
 from pipeline.graph import build_pipeline
 
@@ -89,7 +90,7 @@ def submit(argv: Sequence[str]) -> PipelineResult:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, force=True)
+    configure_logging()
     try:
         result = submit(list(sys.argv[1:] if argv is None else argv))
     except UsageError as err:

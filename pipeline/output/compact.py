@@ -36,6 +36,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from pipeline.common.arg_types import positive_int
+from pipeline.common.logs import configure_logging
 from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported, is_local
 from transforms.records import SCHEMA_VERSION, TABLES
 
@@ -230,9 +231,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
-    )
+    configure_logging()
     if not Path(args.output).is_dir():
         print(f"dealstream compact: error: {args.output} is not a directory", file=sys.stderr)
         return 2

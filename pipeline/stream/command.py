@@ -40,7 +40,7 @@ from pipeline.stream.options import LOCAL_RUNNERS, StreamSettings, parse_stream_
 from pipeline.stream.recovery import NOTHING, begin_cycle, end_cycle, recover
 from pipeline.stream.seen_store import merge_pending
 
-LOG = logging.getLogger("dealstream.stream")
+LOG = logging.getLogger(__name__)
 
 MAX_CONSECUTIVE_FAILURES = 5
 SLEEP_SLICE = 0.2
