@@ -19,9 +19,11 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## make run: run the pipeline on seeds/ into out/ and print what was found
+## make run: run the pipeline on seeds/ into out/, print what was found, write out/report.html
 run: $(VENV)/.installed
 	$(VENV)/bin/dealstream run --input 'seeds/*' --output $(OUT) --config configs/local.yaml
+	$(VENV)/bin/dealstream report $(OUT)
+	@echo "Open $(OUT)/report.html in a browser (works offline). Filters: dealstream report $(OUT) --help"
 
 ## make test: the whole test suite
 test: $(VENV)/.installed-test
