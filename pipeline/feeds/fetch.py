@@ -182,7 +182,9 @@ class FetchFeedsFn(_FetchFn):
                 job, result, "fetch_feed", fetch_error_type(result), fetch_message(result)
             )
             return
-        parsed = parse_feed(result.body, dict(result.headers), result.final_url)
+        parsed = parse_feed(
+            result.body, dict(result.headers), result.final_url, self.settings.http.max_decoded_bytes
+        )
         if not parsed.ok:
             yield from self._failed(
                 job, result, "parse_feed", parsed.error_type, parsed.error_message or "", sample=result.body

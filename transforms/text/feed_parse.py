@@ -4,7 +4,8 @@ JSON Feed, declared and undeclared encodings, relative links).
 Pure: no network, no files. Three things are decided here rather than left to feedparser:
 
 * Entity declarations that expand other entities or carry huge values (billion laughs,
-  quadratic blowup) make the document an ``unsafe_dtd`` error before any XML parser sees it.
+  quadratic blowup), or references that would expand the document past the decoded-size cap,
+  make the document an ``unsafe_dtd`` error before any XML parser sees it (UTF-16/32 included).
   feedparser already drops such declarations when they start a line and expat >= 2.4 caps
   amplification, but a one-line DOCTYPE reaches expat, which then burns ~1 s and ~70 MB
   before its limit trips; older expat builds have no limit at all.
@@ -30,10 +31,12 @@ import feedparser
 
 # An ENTITY declaration is unsafe when it is external (SYSTEM/PUBLIC), a parameter entity, or
 # its value refers to another entity (the building block of exponential expansion).
-_ENTITY_DECL = re.compile(rb"<!ENTITY\s+(%\s*)?[\w.:-]+\s+(SYSTEM|PUBLIC|\"[^\"]*\"|'[^']*')", re.I)
+_ENTITY_DECL = re.compile(rb"<!ENTITY\s+(%\s*)?([\w.:-]+)\s+(SYSTEM|PUBLIC|\"[^\"]*\"|'[^']*')", re.I)
 _ENTITY_REF = re.compile(rb"&[A-Za-z_:][\w.:-]*;|%[\w.:-]+;")
-_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_DOCTYPE = re.compile(rb"<!DOCTYPE\b", re.I)
+_COMMENT = re.compile(rb"<!--.*?(?:-->|$)", re.S)
 _MAX_ENTITY_VALUE = 1024  # legitimate entity values are a character or a short phrase
+DEFAULT_MAX_EXPANDED_BYTES = 40 * 2**20  # the HTTP client's default decoded-size cap
 _BLOCK_TAGS = frozenset(
     {"p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"}
 )
@@ -114,25 +117,87 @@ def html_to_text(markup: str | None) -> str | None:
     return text or None
 
 
-def unsafe_dtd_reason(body: bytes) -> str | None:
-    """Why the document's prolog declares entities we refuse to expand, or None.
+def _as_utf8(body: bytes) -> bytes:
+    """UTF-16/32 documents re-encoded as UTF-8, so the byte patterns below see them too."""
+    head = body[:4]
+    for boms, codec in (
+        ((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"<\x00\x00\x00", b"\x00\x00\x00<"), "utf-32"),
+        ((b"\xff\xfe", b"\xfe\xff"), "utf-16"),
+    ):
+        if head.startswith(boms):
+            return body.decode(codec, errors="replace").encode("utf-8")
+    if head.startswith(b"<\x00"):
+        return body.decode("utf-16-le", errors="replace").encode("utf-8")
+    if head.startswith(b"\x00<"):
+        return body.decode("utf-16-be", errors="replace").encode("utf-8")
+    return body
 
-    External entities (SYSTEM/PUBLIC) are let through: they are never loaded (feedparser
-    turns off external general entities and expat does not read external parameter
-    entities), and real RDF feeds declare the XHTML entity sets that way.
+
+def _internal_subset(body: bytes) -> bytes | None:
+    """The DOCTYPE's internal subset (``[...]``), skipping comments, PIs and quoted strings.
+
+    Entities can only be declared there, and scanning it properly (rather than "everything
+    before the first ``<a``") means a comment or a value holding ``<a`` cannot end it early.
     """
-    first = _FIRST_ELEMENT.search(body)
-    prolog = body[: first.start()] if first else body
-    if b"<!ENTITY" not in prolog.upper():
+    doctype = _DOCTYPE.search(body)
+    if doctype is None:
         return None
-    for match in _ENTITY_DECL.finditer(prolog):
-        value = match.group(2)
+    start = body.find(b"[", doctype.end())
+    close = body.find(b">", doctype.end())
+    if start < 0 or (0 <= close < start):
+        return None
+    i, n = start + 1, len(body)
+    while i < n:
+        c = body[i : i + 1]
+        if body.startswith(b"<!--", i):
+            end = body.find(b"-->", i + 4)
+            i = n if end < 0 else end + 3
+        elif body.startswith(b"<?", i):
+            end = body.find(b"?>", i + 2)
+            i = n if end < 0 else end + 2
+        elif c in (b'"', b"'"):
+            end = body.find(c, i + 1)
+            i = n if end < 0 else end + 1
+        elif c == b"]":
+            return body[start + 1 : i]
+        else:
+            i += 1
+    return body[start + 1 :]
+
+
+def unsafe_dtd_reason(body: bytes, max_expanded_bytes: int = DEFAULT_MAX_EXPANDED_BYTES) -> str | None:
+    """Why the document's DOCTYPE declares entities we refuse to expand, or None.
+
+    Refused: values that refer to other entities (exponential expansion), values over 1 KiB,
+    and references that together would expand the document past ``max_expanded_bytes`` (one
+    short entity referenced a million times). External entities (SYSTEM/PUBLIC) are let
+    through: they are never loaded (feedparser turns off external general entities and expat
+    does not read external parameter entities), and real RDF feeds declare the XHTML entity
+    sets that way.
+    """
+    text = _as_utf8(body)
+    subset = _internal_subset(text)
+    if subset is None or b"<!ENTITY" not in subset.upper():
+        return None
+    subset = _COMMENT.sub(b"", subset)
+    growth = 0
+    for match in _ENTITY_DECL.finditer(subset):
+        name, value = match.group(2), match.group(3)
         if value.upper() in (b"SYSTEM", b"PUBLIC"):
             continue
         if _ENTITY_REF.search(value):
             return "an entity declaration that expands other entities"
         if len(value) > _MAX_ENTITY_VALUE:
             return f"an entity value over {_MAX_ENTITY_VALUE} bytes"
+        if match.group(1) is None:
+            grows_by = len(value) - 2 - (len(name) + 2)
+            if grows_by > 0:
+                growth += text.count(b"&" + name + b";") * grows_by
+    if len(text) + growth > max_expanded_bytes:
+        return (
+            f"entity references would expand the document to about {len(text) + growth} bytes, "
+            f"over the {max_expanded_bytes}-byte cap"
+        )
     return None
 
 
@@ -177,13 +242,20 @@ def _to_entry(entry, base: str) -> FeedEntry:
     )
 
 
-def parse_feed(body: bytes, headers: Mapping[str, str] | None = None, url: str = "") -> FeedParseResult:
+def parse_feed(
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    url: str = "",
+    max_expanded_bytes: int = DEFAULT_MAX_EXPANDED_BYTES,
+) -> FeedParseResult:
     """Parse one fetched feed document. ``url`` (the final URL) is the base for relative links.
+
+    ``max_expanded_bytes`` is the decoded-size cap: entity references may not expand past it.
 
     Recovered ill-formed feeds come back with ``bozo`` set and their entries; documents that
     are not feeds, or yield nothing, come back with ``error_type`` set.
     """
-    reason = unsafe_dtd_reason(body)
+    reason = unsafe_dtd_reason(body, max_expanded_bytes)
     if reason:
         return FeedParseResult(error_type="unsafe_dtd", error_message=f"refused: {reason}")
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
