@@ -16,6 +16,7 @@ from pipeline.archives.options import WarcConfigError, add_warc_arguments, warc_
 from pipeline.archives.source import WarcInput
 from pipeline.common.arg_types import positive_int, rate
 from pipeline.common.logs import configure_logging  # noqa: F401 - the commands configure logging through config
+from pipeline.common.paths import is_local
 from pipeline.common.runners import DEFAULT_RUNNER
 from pipeline.feeds.feed_list import FeedConfigError
 from pipeline.feeds.options import add_feed_arguments, feed_settings_from_args
@@ -223,7 +224,7 @@ def validate(args: argparse.Namespace, now: datetime) -> RunConfig:
     refs, empty = expand_globs(list(args.input)) if args.input else ([], [])
     if empty:
         raise UsageError(f"--input: {empty[0]!r} matches no file")
-    if "://" not in args.output:
+    if is_local(args.output):
         out = Path(args.output)
         if out.exists() and not out.is_dir():
             raise UsageError(f"--output: {args.output} exists and is not a directory")
@@ -233,7 +234,7 @@ def validate(args: argparse.Namespace, now: datetime) -> RunConfig:
         raise UsageError(f"--run-id: {run_id!r} may only hold letters, digits, '-', '_' and '.'")
     return RunConfig(
         run_id=run_id,
-        output=args.output.rstrip("/") if "://" not in args.output else args.output,
+        output=args.output.rstrip("/") if is_local(args.output) else args.output,
         started_at=now,
         seed_refs=refs,
         max_doc_bytes=args.max_doc_bytes,

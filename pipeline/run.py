@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import apache_beam as beam
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.accounting.manifest import (
     committed_files,
@@ -21,6 +21,8 @@ from pipeline.accounting.manifest import (
     write_json_atomically,
 )
 from pipeline.accounting.summary import render_summary
+from pipeline.common.paths import is_local
+from pipeline.common.runners import runner_of
 from pipeline.config import (
     EXIT_FAILED,
     EXIT_OK,
@@ -34,7 +36,7 @@ from pipeline.config import (
 from pipeline.feeds.source import feed_report
 from pipeline.graph import RunConfig, build_pipeline
 from pipeline.metrics import counter_value
-from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported, is_local
+from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported
 from transforms.records import SCHEMA_VERSION
 
 LOG = logging.getLogger(__name__)
@@ -124,7 +126,7 @@ def run_archives(config: RunConfig, beam_args: list[str], record: dict, args: ar
     """An archive run: bounded batches, each an ordinary run, resumable (pipeline/archives/backfill.py)."""
     from pipeline.archives.backfill import BatchNotRun, combined_outcomes, run_backfill
 
-    runner = PipelineOptions(beam_args).view_as(StandardOptions).runner
+    runner = runner_of(beam_args)
 
     def run_id_for(number: int) -> str:
         return f"{args.run_id}-{number:04d}" if args.run_id else new_run_id(datetime.now(UTC))

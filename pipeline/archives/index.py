@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
+from pipeline.common.paths import is_local
 from transforms.records import (
     NULL_PARTITION,
     SCHEMA_VERSION,
@@ -91,14 +92,12 @@ def index_file_path(output: str, partition: str, run_id: str, shard: int) -> str
     )
 
 
-def _is_local(path: str) -> bool:
-    return "://" not in path
 
 
 def write_bytes_atomically(path: str, data: bytes) -> None:
     """Readers see the old file or the new one, never a part: temp + os.replace locally; object
     stores (gs://) make an object visible only when its upload completes."""
-    if _is_local(path):
+    if is_local(path):
         directory = os.path.dirname(path) or "."
         os.makedirs(directory, exist_ok=True)
         temp = os.path.join(directory, f".tmp-{uuid.uuid4().hex}")

@@ -15,7 +15,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline.archives.index import index_files
 from pipeline.common.arg_types import non_negative_int
-from pipeline.common.runners import LOCAL_RUNNERS
+from pipeline.common.runners import is_local_runner
 
 # Records per pipeline run on the local runners: FnApiRunner holds what crosses a grouping
 # step in memory (BEAM-NOTES), so a bounded batch keeps memory flat whatever the archive size.
@@ -44,7 +44,7 @@ class WarcRunSettings:
         """Records per run: 0 means one run that scans the archives inside the pipeline."""
         if self.records_per_run is not None:
             return self.records_per_run
-        return DEFAULT_LOCAL_RECORDS_PER_RUN if (runner or "FnApiRunner") in LOCAL_RUNNERS else 0
+        return DEFAULT_LOCAL_RECORDS_PER_RUN if is_local_runner(runner) else 0
 
 
 def add_warc_arguments(parser: argparse.ArgumentParser) -> None:

@@ -37,7 +37,8 @@ import pyarrow.parquet as pq
 
 from pipeline.common.arg_types import positive_int
 from pipeline.common.logs import configure_logging
-from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported, is_local
+from pipeline.common.paths import is_local
+from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported
 from transforms.records import SCHEMA_VERSION, TABLES
 
 LOG = logging.getLogger(__name__)

@@ -181,5 +181,3 @@ class DirLock:
         self.release()
 
 
-def is_local(output: str) -> bool:
-    return "://" not in output

@@ -29,14 +29,16 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.accounting.manifest import NON_TERMINAL_STAGES, committed_files
+from pipeline.common.paths import is_local
+from pipeline.common.runners import is_local_runner
 from pipeline.config import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, configure_logging
 from pipeline.graph import RunConfig, build_pipeline
 from pipeline.metrics import counter_value
 from pipeline.output.compact import CompactError, compact_dir
-from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported, is_local
+from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported
 from pipeline.stream.dedup import FilterSeenEntries
 from pipeline.stream.manifest import CycleReport, StreamManifest, read_rows
-from pipeline.stream.options import LOCAL_RUNNERS, StreamSettings, parse_stream_args
+from pipeline.stream.options import StreamSettings, parse_stream_args
 from pipeline.stream.recovery import NOTHING, begin_cycle, end_cycle, recover
 from pipeline.stream.seen_store import merge_pending
 
@@ -297,7 +299,7 @@ def unbounded_pipeline(settings: StreamSettings, beam_args: list[str]) -> tuple[
 def run_unbounded(settings: StreamSettings, beam_args: list[str], record: dict) -> int:
     """Submit the unbounded graph; on a local runner (bounded polls) wait and write the manifest."""
     p, args = unbounded_pipeline(settings, beam_args)
-    local = settings.runner.split(".")[-1] in LOCAL_RUNNERS
+    local = is_local_runner(settings.runner)
     if not local:
         result = p.run()
         LOG.info("unbounded graph handed to %s; state %s", settings.runner, result.state)

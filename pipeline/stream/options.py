@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pipeline.accounting.manifest import manifest_path
 from pipeline.common.arg_types import non_negative_float, positive_float, positive_int
-from pipeline.common.runners import LOCAL_RUNNERS
+from pipeline.common.paths import is_local
+from pipeline.common.runners import is_local_runner, runner_of
 from pipeline.config import (
     UsageError,
     load_config,
@@ -25,7 +26,6 @@ from pipeline.config import (
     validated_config_values,
 )
 from pipeline.graph import RunConfig
-from pipeline.output.lock import is_local
 from transforms.dedup import DEFAULT_TTL, parse_ttl
 
 
@@ -137,11 +137,9 @@ def parse_stream_args(argv: Sequence[str]) -> tuple[StreamSettings, list[str], d
         raise UsageError("stream reads feeds only (--feeds/--feed); use 'dealstream run' for --input/--warc")
     if config.feeds is None:
         raise UsageError("--feeds FILE or --feed URL is required")
-    runner = next((a.split("=", 1)[1] for a in beam_args if a.startswith("--runner=")), "")
-    if "--runner" in beam_args:
-        runner = beam_args[beam_args.index("--runner") + 1]
-    unbounded = stream_args.unbounded or runner.split(".")[-1] not in LOCAL_RUNNERS
-    local_runner = runner.split(".")[-1] in LOCAL_RUNNERS
+    runner = runner_of(beam_args)
+    local_runner = is_local_runner(runner)
+    unbounded = stream_args.unbounded or not local_runner
     if unbounded and local_runner and not (stream_args.max_polls or stream_args.duration):
         raise UsageError(
             "--unbounded on a local runner needs --max-polls or --duration: the local runner only "
