@@ -18,6 +18,7 @@ from apache_beam.metrics import Metrics
 from transforms.deals.classify import classify
 from transforms.deals.extract import extract_deals
 from transforms.errors import doc_error
+from transforms.nlp.language import english_only
 from transforms.records import Article, DocResult, ExtractedText, Investment, RawDocument
 from transforms.text.decode import InputRejected, content_hash
 from transforms.text.extract import ExtractorSettings, extract_text, make_settings
@@ -82,7 +83,7 @@ class ClassifyFn(beam.DoFn):
     def process(self, item: ExtractedText) -> Iterator:
         doc = item.doc
         try:
-            verdict = classify(item.title, item.text)
+            verdict = english_only(item.language) or classify(item.title, item.text)
         except Exception as err:  # dead letter
             yield beam.pvalue.TaggedOutput(ERRORS, doc_error(self.run_id, "classify", doc, type(err).__name__, repr(err)))
             return

@@ -14,13 +14,15 @@ from datetime import datetime
 
 from transforms.deals.amount import deal_amount
 from transforms.deals.countries import based_country, investor_country, target_country_fallback
+from transforms.deals.roles import deal_agent, span_types
 from transforms.deals.story import Candidate, Story, analyse, best_candidate
 from transforms.deals.target import deal_target
-from transforms.entities.countries import city_country, find_countries
+from transforms.entities.countries import city_country, demonym_code, find_countries
 from transforms.entities.fx import to_usd
 from transforms.entities.horizon import find_horizon
 from transforms.entities.money import Money
 from transforms.entities.orgs import NameRun, affiliates_of, name_runs
+from transforms.nlp.entities import entities
 from transforms.records import DealFields
 from transforms.text.sentences import Span, collapse_ws
 
@@ -57,7 +59,7 @@ def extract_deals(title: str | None, text: str, published_at: datetime | None = 
 def _fields(story: Story, cand: Candidate) -> DealFields:
     text = story.text
     sent = cand.span.of(text)
-    inv = cand.investor
+    inv = typed_investor(story, cand)
     investor = collapse_ws(inv.text) if inv else None
     target_run, target_place_country = deal_target(story, cand)
     if cand.trigger.kind == "funding_round" and inv is not None and _RAISER.match(cand.trigger.text):
@@ -111,6 +113,48 @@ def _fields(story: Story, cand: Candidate) -> DealFields:
         investor_affiliates=affiliates,
         amount_usd=amount_usd,
     )
+
+
+_STATE_WORDS = re.compile(r"\b(?:government|ministry|state|treasury|authority|council|fund|agency)\b", re.I)
+_NEVER_A_PARTY = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"})
+
+
+def typed_investor(story: Story, cand: Candidate) -> NameRun | None:
+    """The rule layer's actor, checked against entity types and the parse's agent of the predicate.
+
+    An actor the NER types as a person, place, date or sum is never the investor: the parse's
+    agent replaces it (or nothing does). With no actor, the parse's ORG agent is taken.
+    """
+    inv = cand.investor
+    sp = cand.span
+    agent, _blocked = deal_agent(story.text, sp.start, sp.end, sp.start + cand.trigger.start)
+    agent_run = NameRun(agent.text, agent.start, agent.end, words=tuple(agent.text.split())) if agent else None
+    if inv is None:
+        return agent_run
+    if not (sp.start <= inv.start < sp.end):
+        return inv  # an anaphor resolved to an earlier sentence
+    types = span_types(story.text, sp.start, sp.end, inv.start, inv.end)
+    if "ORG" in types or _STATE_WORDS.search(inv.text):
+        return inv
+    if types & _NEVER_A_PARTY:
+        return agent_run  # a month, a sum, a percentage taken for a name
+    if types & {"GPE", "LOC"} and _is_place(story.text, sp, inv):
+        return agent_run  # a place
+    if "PERSON" in types and agent_run is not None and agent.label == "ORG" and not _overlaps(agent_run, inv):
+        return agent_run  # a person named in the clause, but a company is the predicate's agent
+    return inv
+
+
+def _is_place(text: str, sp: Span, inv: NameRun) -> bool:
+    """The whole actor is one GPE/LOC entity that the gazetteer knows as a place."""
+    ents = [e for e in entities(text[sp.start : sp.end]) if e.label in ("GPE", "LOC")]
+    whole = any(sp.start + e.start <= inv.start and inv.end <= sp.start + e.end for e in ents)
+    name = collapse_ws(inv.text)
+    return whole and bool(demonym_code(name) or city_country(name, 15000))
+
+
+def _overlaps(a: NameRun, b: NameRun) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 # How often each field is right, by how it was found (priors, not fitted to the check split):

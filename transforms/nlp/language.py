@@ -52,3 +52,17 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
             if lang == hint_code and p >= _HINT_MIN:
                 return hint_code
     return best
+
+
+def english_only(language: str | None):
+    """A negative verdict for a text identified as non-English, else None.
+
+    The deal rules and models read English; a German or Zulu article is not run through them
+    (``is_investment = false``, score 0, reason ``language:<code>``). Unknown language (fewer
+    than 20 words, no hint) still goes through the English rules.
+    """
+    from transforms.records import Classification
+
+    if language is None or language == "en":
+        return None
+    return Classification(False, 0.0, (f"language:{language}",))

@@ -15,6 +15,7 @@ import trafilatura
 from trafilatura.settings import use_config
 from trafilatura.utils import load_html
 
+from transforms.nlp.language import detect_language
 from transforms.records import ExtractedText, RawDocument
 from transforms.text.boilerplate import strip_tail
 from transforms.text.dates import choose_published
@@ -99,7 +100,7 @@ def extract_html(doc: RawDocument, settings: ExtractorSettings) -> ExtractedText
         text_source="file" if doc.source_kind == "seed_file" else "page",
         published_at=published_at,
         published_at_source=published_source,
-        language=meta.language,
+        language=detect_language(f"{title or ''}\n{text}", hint=meta.language),
         sitename=meta.sitename,
     )
 
@@ -121,7 +122,7 @@ def extract_plain(doc: RawDocument, settings: ExtractorSettings) -> ExtractedTex
         text_source="file" if doc.source_kind == "seed_file" else "feed_content",
         published_at=published_at,
         published_at_source=published_source,
-        language=None,
+        language=detect_language(f"{doc.title or ''}\n{text}"),
         sitename=None,
     )
 
