@@ -27,6 +27,7 @@ Nothing here raises on bad archives: damage becomes a ``WarcScanError`` (see
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import logging
 import re
@@ -39,6 +40,8 @@ from typing import BinaryIO
 from apache_beam.io.filesystems import FileSystems
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
+
+from pipeline.archives import members
 
 # The single-record reader lives in warc_payload; re-exported so both halves are found here.
 from pipeline.archives.payload import (
@@ -353,6 +356,70 @@ def _walk(
             offset, index, detect_framing = following, index + 1, False
 
 
+def _member_error(path: str, start: int, index: int, error_type: str, message: str) -> WarcScanError:
+    return WarcScanError(
+        warc_file=path,
+        warc_offset=start,
+        record_index=index,
+        url=None,
+        error_type=error_type,
+        message=message,
+    )
+
+
+def _member_item(path: str, member: members.Member, index: int) -> WarcPointer | WarcScanError:
+    """The one record of one gzip member, parsed on that member's bytes alone."""
+    problem = members.header_problem(member.head, member.size)
+    if problem:
+        return _member_error(path, member.start, index, "header_too_large", problem)
+    mismatch = members.length_problem(member)
+    if mismatch:
+        return _member_error(path, member.start, index, *mismatch)
+    try:
+        with members.MemberReader(path, member) as reader:
+            item = next(_iterate(path, reader, FRAMING_MEMBER, False, start_index=index), None)
+    except ARCHIVE_ERRORS as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        return _member_error(
+            path, member.start, index, "unreadable_record", f"{type(exc).__name__}: {message[:500]}"
+        )
+    if item is None:
+        return _member_error(path, member.start, index, "unreadable_record", "gzip member holds no record")
+    if isinstance(item, WarcPointer):
+        return dataclasses.replace(item, warc_offset=member.start, warc_length=member.end - member.start)
+    return dataclasses.replace(item, warc_offset=member.start)
+
+
+def _first_member_is_one_record(path: str) -> bool:
+    """Whether the archive starts with a gzip member holding exactly one well-formed record."""
+    first = next(members.walk_members(path, 0), None)
+    if not isinstance(first, members.Member):
+        return False
+    if members.header_problem(first.head, first.size) or members.length_problem(first):
+        return False
+    return isinstance(_member_item(path, first, 0), WarcPointer)
+
+
+def _walk_members(path: str, offset: int, index: int) -> Iterator[WarcPointer | WarcScanError]:
+    """Per-record gzip WARC: one item per gzip member, one error per damaged span, in order."""
+    for found in members.walk_members(path, offset):
+        if isinstance(found, members.Member):
+            yield _member_item(path, found, index)
+        else:
+            if found.resumed:
+                error_type, what = "damaged_archive", "skipped to the next record"
+            else:
+                error_type, what = "archive_unreadable", "to the end of the file, no record found after them"
+            yield _member_error(
+                path,
+                found.start,
+                index,
+                error_type,
+                f"{found.reason}: {found.end - found.start} bytes {what}",
+            )
+        index += 1
+
+
 def _chain(head: list, tail: Iterator) -> Iterator:
     yield from head
     yield from tail
@@ -390,6 +457,13 @@ def scan_archive(path: str, resume: ResumePoint | None = None) -> Iterator[WarcP
             if item.record_index >= resume.record_index:
                 yield item
         return
+    if gzipped and not is_arc:
+        if resume is not None:
+            yield from _walk_members(path, resume.offset, resume.record_index)
+            return
+        if _first_member_is_one_record(path):
+            yield from _walk_members(path, 0, 0)
+            return
     if resume is not None:
         yield from _walk(path, is_arc, gzipped, resume.offset, resume.record_index, detect_framing=False)
         return
