@@ -10,7 +10,7 @@ import pytest
 from pipeline.archives.scan import ResumePoint, read_pointer, scan_archive
 from pipeline.cli import main
 from tests.outputs import manifests, read_rows
-from tests.warc_damage import DAMAGED, DAMAGES, RECORDS, damaged_warc, expected, page
+from tests.warc_damage import DAMAGED, DAMAGES, PLAIN_DAMAGES, RECORDS, damaged_warc, expected, page
 from transforms.records import WarcPointer
 
 
@@ -21,11 +21,14 @@ def scan(path: Path, resume: ResumePoint | None = None):
     return items, pointers, errors
 
 
-@pytest.mark.parametrize("damage", DAMAGES)
-def test_scan_resynchronises_after_the_damage(tmp_path: Path, damage: str) -> None:
-    path = damaged_warc(tmp_path / f"{damage}.warc.gz", damage)
+CASES = [(d, True) for d in DAMAGES] + [(d, False) for d in PLAIN_DAMAGES]
+
+
+@pytest.mark.parametrize("damage,gzipped", CASES, ids=[f"{d}-{'gz' if g else 'plain'}" for d, g in CASES])
+def test_scan_resynchronises_after_the_damage(tmp_path: Path, damage: str, gzipped: bool) -> None:
+    path = damaged_warc(tmp_path / f"{damage}.warc{'.gz' if gzipped else ''}", damage, gzipped)
     items, pointers, errors = scan(path)
-    want_pointers, want_errors = expected(damage)
+    want_pointers, want_errors = expected(damage, gzipped)
     assert [(e.record_index, e.error_type) for e in errors] == want_errors, errors
     assert [p.record_index for p in pointers] == want_pointers
     assert [i.record_index for i in items] == sorted(want_pointers + [i for i, _ in want_errors])
@@ -59,3 +62,24 @@ def test_cli_accounts_for_every_record_of_a_damaged_archive(tmp_path: Path, dama
     assert [e["error_type"] for e in errors] == [expected(damage)[1][0][1]]
     (manifest,) = manifests(out)
     assert manifest["inputs"]["read"] == RECORDS and manifest["reconciled"]
+
+
+def test_plain_warc_header_line_over_the_cap_is_refused_and_the_rest_read(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from pipeline.archives import members
+    from tests.warc_damage import raw_record
+
+    monkeypatch.setattr(members, "MAX_HEADER_BYTES", 64 * 1024)
+    huge = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nX-Pad: "
+        + b"a" * 2**20
+        + b"\r\nContent-Length: 0\r\n\r\n\r\n\r\n"
+    )
+    records = [raw_record(i) for i in range(RECORDS)]
+    records[DAMAGED] = huge
+    path = tmp_path / "huge.warc"
+    path.write_bytes(b"".join(records))
+    _, pointers, errors = scan(path)
+    assert [(e.record_index, e.error_type) for e in errors] == [(DAMAGED, "header_too_large")]
+    assert [p.record_index for p in pointers] == [i for i in range(RECORDS) if i != DAMAGED]

@@ -74,19 +74,24 @@ DAMAGES = (
 )
 
 
-def damaged_warc(path: Path, damage: str) -> Path:
-    members = [gzip.compress(raw_record(i)) for i in range(RECORDS)]
+PLAIN_DAMAGES = tuple(d for d in DAMAGES if d != "huge_header")  # 256 MiB on disk: gzip only
+
+
+def damaged_warc(path: Path, damage: str, gzipped: bool = True) -> Path:
+    """Ten records, record index 4 damaged; ``gzipped=False``: an uncompressed WARC."""
+    pack = gzip.compress if gzipped else bytes
+    members = [pack(raw_record(i)) for i in range(RECORDS)]
     target = raw_record(DAMAGED)
     if damage == "cut_member":
         members[DAMAGED] = members[DAMAGED][: len(members[DAMAGED]) // 2]
     elif damage == "length_too_small":
-        members[DAMAGED] = gzip.compress(_set_length(target, delta=-200))
+        members[DAMAGED] = pack(_set_length(target, delta=-200))
     elif damage == "length_too_big":
-        members[DAMAGED] = gzip.compress(_set_length(target, delta=5000))
+        members[DAMAGED] = pack(_set_length(target, delta=5000))
     elif damage == "garbage_after_member":
         members[DAMAGED] += b"this is not a gzip member \x00\x01\x02" * 20
     elif damage == "declares_2gib":
-        members[DAMAGED] = gzip.compress(_set_length(target, value=2 * 2**30))
+        members[DAMAGED] = pack(_set_length(target, value=2 * 2**30))
     elif damage == "huge_header":
         members[DAMAGED] = _huge_header_member()
     else:
@@ -95,14 +100,14 @@ def damaged_warc(path: Path, damage: str) -> Path:
     return path
 
 
-def expected(damage: str) -> tuple[list[int], list[tuple[int, str]]]:
+def expected(damage: str, gzipped: bool = True) -> tuple[list[int], list[tuple[int, str]]]:
     """(record indexes that must come out as pointers, [(index, error_type)])."""
     if damage == "garbage_after_member":
         return list(range(RECORDS + 1))[: DAMAGED + 1] + list(range(DAMAGED + 2, RECORDS + 1)), [
             (DAMAGED + 1, "damaged_archive")
         ]
     error_type = {
-        "cut_member": "damaged_archive",
+        "cut_member": "damaged_archive" if gzipped else "truncated_record",
         "length_too_small": "content_length_mismatch",
         "length_too_big": "truncated_record",
         "declares_2gib": "truncated_record",

@@ -92,8 +92,6 @@ def index_file_path(output: str, partition: str, run_id: str, shard: int) -> str
     )
 
 
-
-
 def write_bytes_atomically(path: str, data: bytes) -> None:
     """Readers see the old file or the new one, never a part: temp + os.replace locally; object
     stores (gs://) make an object visible only when its upload completes."""

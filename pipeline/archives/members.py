@@ -188,6 +188,14 @@ class MemberReader:
 
 _CONTENT_LENGTH = re.compile(rb"(?im)^content-length:[ \t]*(\d{1,19})[ \t]*\r?$")
 _TRAILER_SLACK = 64  # blank lines a writer may leave after a record
+_TARGET_URI = re.compile(rb"(?im)^warc-target-uri:[ \t]*<?([^\r\n<>]{1,4096}?)>?[ \t]*\r?$")
+
+
+def target_uri(member: Member) -> str | None:
+    """The record's WARC-Target-URI from its header block, for error rows."""
+    warc_end = member.head.find(b"\r\n\r\n")
+    match = _TARGET_URI.search(member.head[: warc_end if warc_end >= 0 else MAX_HEADER_BYTES])
+    return match.group(1).decode("utf-8", "replace") if match else None
 
 
 def length_problem(member: Member) -> tuple[str, str] | None:
@@ -204,12 +212,78 @@ def length_problem(member: Member) -> tuple[str, str] | None:
         return (
             "truncated_record",
             f"record declares Content-Length {declared}, {expected - member.size} bytes more than "
-            "its gzip member holds",
+            "the archive holds for it",
         )
     if member.size > expected + 4 + _TRAILER_SLACK:
         return (
             "content_length_mismatch",
-            f"record declares Content-Length {declared} but its gzip member holds "
+            f"record declares Content-Length {declared} but the archive holds "
             f"{member.size - expected - 4} bytes more",
         )
+    return None
+
+
+# A cut record leaves the next one mid-line, so a version line is looked for anywhere.
+_VERSION_LINE = re.compile(rb"WARC/1\.[01]\r\n")
+
+
+def _next_plain_start(win: _Window, after: int) -> int | None:
+    """The first offset at or past ``after`` where a ``WARC/1.0`` or ``WARC/1.1`` line begins."""
+    position = after
+    while True:
+        block = win.read(position, RESYNC_WINDOW + 16)
+        match = _VERSION_LINE.search(block)
+        if match is not None:
+            return position + match.start()
+        if len(block) <= RESYNC_WINDOW:
+            return None
+        position += RESYNC_WINDOW
+
+
+def walk_plain(path: str, offset: int) -> Iterator[Member | Damage]:
+    """Uncompressed WARC: records delimited by Content-Length when it lands on the next record
+    (or the end of the file), else by the next line starting with ``WARC/``; never by reading
+    a header line of unbounded length."""
+    with open_archive(path) as fh:
+        win = _Window(fh)
+        file_end = _file_end(win, offset)
+        while offset < file_end:
+            head = win.read(offset, MAX_HEADER_BYTES)
+            if not head.strip(b"\r\n\x00 \t") and offset + len(head) >= file_end:
+                return
+            stripped = head.lstrip(b"\r\n")
+            if not stripped.startswith(b"WARC/"):
+                following = _next_plain_start(win, offset + 1)
+                yield Damage(
+                    offset, following or file_end, "bytes that are not a WARC record", following is not None
+                )
+                if following is None:
+                    return
+                offset = following
+                continue
+            offset += len(head) - len(stripped)
+            head = stripped
+            end = _declared_end(win, offset, head, file_end)
+            if end is None:
+                end = _next_plain_start(win, offset + 1) or file_end
+            yield Member(offset, end, head[: end - offset], end - offset)
+            offset = end
+
+
+def _declared_end(win: _Window, offset: int, head: bytes, file_end: int) -> int | None:
+    """Where the record at ``offset`` ends by its Content-Length, when the next record (or
+    only blank bytes before the end of the file) follows there."""
+    warc_end = head.find(b"\r\n\r\n")
+    match = _CONTENT_LENGTH.search(head[:warc_end]) if warc_end >= 0 else None
+    if match is None:
+        return None
+    end = offset + warc_end + 4 + int(match.group(1))
+    if end > file_end:
+        return None
+    after = win.read(end, 64)
+    if after.startswith(b"\r\n\r\n"):  # the record's own trailer: it is whole, whatever follows
+        return end + 4
+    rest = after.lstrip(b"\r\n\x00")
+    if rest.startswith(b"WARC/") or (not rest and end + len(after) >= file_end):
+        return min(file_end, end + len(after) - len(rest)) if rest else file_end
     return None

@@ -21,7 +21,9 @@ Framings handled:
   fixes the file).
 
 Nothing here raises on bad archives: damage becomes a ``WarcScanError`` (see
-``scan_archive`` for where the scan goes on). The reader of one record is
+``scan_archive`` for where the scan goes on). Per-record gzip and plain WARCs are walked one
+record at a time on bytes delimited beforehand (``pipeline/archives/members.py``), so one
+damaged record is one error and the scan resynchronises at the next record. The reader of one record is
 ``pipeline/archives/payload.py``.
 """
 
@@ -30,16 +32,11 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import logging
-import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
-from typing import BinaryIO
 
 from apache_beam.io.filesystems import FileSystems
-from warcio.archiveiterator import ArchiveIterator
-from warcio.recordloader import ArcWarcRecord
 
 from pipeline.archives import members
 
@@ -51,11 +48,11 @@ from pipeline.archives.payload import (
     READ_BLOCK,
     SNIFF_BYTES,
     WarcReadError,
-    drain,
     open_archive,
     read_payload,
     read_pointer,
 )
+from pipeline.archives.record_fields import iterate_records, parse_warc_date, skip_reason
 from transforms.records import WarcPointer, WarcScanError
 
 __all__ = [
@@ -74,142 +71,6 @@ logger = logging.getLogger(__name__)
 
 # Whole-file gzip archives cost one decompression from the file start per record read.
 STREAM_FRAMING_MAX_BYTES = 256 * 1024 * 1024
-
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-_WARC_DATE = re.compile(
-    r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
-)
-_ARC_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})?(\d{2})?(\d{2})?$")
-
-
-def parse_warc_date(value: str | None) -> datetime | None:
-    """A WARC-Date (W3C-ISO8601, possibly truncated, or a 14-digit ARC date) in UTC; None if invalid.
-
-    ClueWeb09's ``2008-10-294T…`` and other impossible dates give None rather than a guess.
-    """
-    if not value:
-        return None
-    raw = value.strip()
-    match = _WARC_DATE.match(raw)
-    if match:
-        year, month, day, hour, minute, second, frac, zone = match.groups()
-    else:
-        match = _ARC_DATE.match(raw)
-        if not match:
-            return None
-        year, month, day, hour, minute, second = match.groups()
-        frac, zone = None, None
-    tz = UTC
-    if zone and zone != "Z":
-        sign = 1 if zone[0] == "+" else -1
-        digits = zone[1:].replace(":", "")
-        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-    try:
-        when = datetime(
-            int(year),
-            int(month or 1),
-            int(day or 1),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            int((frac or "0")[:6].ljust(6, "0")),
-            tzinfo=tz,
-        )
-    except ValueError:
-        return None
-    when = when.astimezone(UTC)
-    # A crawl cannot happen in the future (warcio turns unreadable ARC dates into 2999-12-31).
-    return None if when > datetime.now(UTC) + timedelta(days=1) else when
-
-
-def is_html_type(content_type: str | None) -> bool:
-    if not content_type:
-        return False
-    return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES
-
-
-def _sniff_html(head: bytes) -> bool:
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return start.startswith((b"<!doctype html", b"<html")) or b"<html" in start[:SNIFF_BYTES]
-
-
-def skip_reason(
-    record_type: str, http_status: int | None, content_type: str | None, sniffed_html: bool
-) -> str | None:
-    """Why a record is not worth extracting, or None when it is an HTTP 200 HTML response."""
-    if record_type != "response":
-        return f"warc_{record_type or 'untyped'}"
-    if http_status is None:
-        return "no_http_status"
-    if http_status != 200:
-        return f"http_{http_status}"
-    if content_type is None:
-        return None if sniffed_html else "not_html"
-    return None if is_html_type(content_type) else "not_html"
-
-
-def _status(record: ArcWarcRecord) -> int | None:
-    if record.http_headers is None or record.rec_type not in ("response", "revisit"):
-        return None
-    code = record.http_headers.get_statuscode()
-    try:
-        return int(code) if code else None
-    except ValueError:
-        return None
-
-
-def _http_content_type(record: ArcWarcRecord) -> str | None:
-    if record.http_headers is None:
-        return None
-    value = record.http_headers.get_header("Content-Type")
-    return value.strip() if value else None
-
-
-def _iterate(
-    path: str, fh: BinaryIO, framing: str, is_arc: bool, start_index: int = 0
-) -> Iterator[WarcPointer | WarcScanError]:
-    """Pointers for every record of one opened stream; raises ARCHIVE_ERRORS on damage.
-
-    ARC records are converted to WARC headers. In a WARC file, ARC parsing stays off: warcio
-    would otherwise take any garbage line for an ARC header.
-    """
-    iterator = ArchiveIterator(fh, arc2warc=is_arc)
-    for index, record in enumerate(iterator, start=start_index):
-        http_status = _status(record)
-        content_type = _http_content_type(record)
-        head, _ = drain(record.raw_stream)
-        missing = getattr(record.raw_stream, "limit", 0) or 0
-        offset = iterator.get_record_offset()
-        length = iterator.get_record_length()
-        date_text = record.rec_headers.get_header("WARC-Date")
-        url = record.rec_headers.get_header("WARC-Target-URI")
-        if missing > 0:
-            yield WarcScanError(
-                warc_file=path,
-                warc_offset=offset,
-                record_index=index,
-                url=url,
-                error_type="truncated_record",
-                message=f"record declares {missing} more bytes than the archive holds (Content-Length {record.length})",
-            )
-            continue
-        encoded = bool(record.http_headers and record.http_headers.get_header("Content-Encoding"))
-        sniffed = not encoded and _sniff_html(head)
-        yield WarcPointer(
-            warc_file=path,
-            warc_offset=offset,
-            warc_length=length,
-            framing=framing,
-            record_index=index,
-            record_type=record.rec_type or "",
-            warc_date=parse_warc_date(date_text),
-            url=url,
-            http_status=http_status,
-            content_type=content_type,
-            skip_reason=skip_reason(record.rec_type or "", http_status, content_type, sniffed),
-        )
 
 
 def _archive_error(path: str, offset: int | None, index: int, exc: BaseException) -> WarcScanError:
@@ -261,7 +122,7 @@ def _scan_stream(path: str, is_arc: bool) -> Iterator[WarcPointer | WarcScanErro
     last_offset: int | None = None
     with open_archive(path) as raw, gzip.GzipFile(fileobj=raw) as fh:
         try:
-            for item in _iterate(path, fh, FRAMING_STREAM, is_arc):
+            for item in iterate_records(path, fh, FRAMING_STREAM, is_arc):
                 last_offset = item.warc_offset
                 index = item.record_index + 1
                 yield item
@@ -311,7 +172,7 @@ def _walk(
         try:
             with open_archive(path) as fh:
                 fh.seek(offset)
-                items = _iterate(path, fh, FRAMING_MEMBER, is_arc, start_index=index)
+                items = iterate_records(path, fh, FRAMING_MEMBER, is_arc, start_index=index)
                 if detect_framing:
                     # Hold the first item until the second parses: that is where a
                     # non-per-record gzip file shows itself.
@@ -356,12 +217,14 @@ def _walk(
             offset, index, detect_framing = following, index + 1, False
 
 
-def _member_error(path: str, start: int, index: int, error_type: str, message: str) -> WarcScanError:
+def _member_error(
+    path: str, start: int, index: int, error_type: str, message: str, url: str | None = None
+) -> WarcScanError:
     return WarcScanError(
         warc_file=path,
         warc_offset=start,
         record_index=index,
-        url=None,
+        url=url,
         error_type=error_type,
         message=message,
     )
@@ -374,10 +237,10 @@ def _member_item(path: str, member: members.Member, index: int) -> WarcPointer |
         return _member_error(path, member.start, index, "header_too_large", problem)
     mismatch = members.length_problem(member)
     if mismatch:
-        return _member_error(path, member.start, index, *mismatch)
+        return _member_error(path, member.start, index, *mismatch, url=members.target_uri(member))
     try:
         with members.MemberReader(path, member) as reader:
-            item = next(_iterate(path, reader, FRAMING_MEMBER, False, start_index=index), None)
+            item = next(iterate_records(path, reader, FRAMING_MEMBER, False, start_index=index), None)
     except ARCHIVE_ERRORS as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         return _member_error(
@@ -400,9 +263,12 @@ def _first_member_is_one_record(path: str) -> bool:
     return isinstance(_member_item(path, first, 0), WarcPointer)
 
 
-def _walk_members(path: str, offset: int, index: int) -> Iterator[WarcPointer | WarcScanError]:
-    """Per-record gzip WARC: one item per gzip member, one error per damaged span, in order."""
-    for found in members.walk_members(path, offset):
+def _walk_members(
+    path: str, offset: int, index: int, gzipped: bool = True
+) -> Iterator[WarcPointer | WarcScanError]:
+    """One item per gzip member (or plain record), one error per damaged span, in order."""
+    walk = members.walk_members if gzipped else members.walk_plain
+    for found in walk(path, offset):
         if isinstance(found, members.Member):
             yield _member_item(path, found, index)
         else:
@@ -457,12 +323,12 @@ def scan_archive(path: str, resume: ResumePoint | None = None) -> Iterator[WarcP
             if item.record_index >= resume.record_index:
                 yield item
         return
-    if gzipped and not is_arc:
+    if not is_arc:
         if resume is not None:
-            yield from _walk_members(path, resume.offset, resume.record_index)
+            yield from _walk_members(path, resume.offset, resume.record_index, gzipped)
             return
-        if _first_member_is_one_record(path):
-            yield from _walk_members(path, 0, 0)
+        if not gzipped or _first_member_is_one_record(path):
+            yield from _walk_members(path, 0, 0, gzipped)
             return
     if resume is not None:
         yield from _walk(path, is_arc, gzipped, resume.offset, resume.record_index, detect_framing=False)
