@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -112,9 +113,13 @@ def _next_record_start(win: _Window, after: int) -> int | None:
         position += RESYNC_WINDOW
 
 
-def walk_members(path: str, offset: int) -> Iterator[Member | Damage]:
-    """Members and damaged spans from ``offset`` to the end of the file, in order."""
-    with open_archive(path) as fh:
+def walk_members(path: str, offset: int, fh: BinaryIO | None = None) -> Iterator[Member | Damage]:
+    """Members and damaged spans from ``offset`` to the end of the file, in order.
+
+    ``fh``: an open handle to use (every read seeks first, so it may be shared with the
+    reader of each yielded member); else the file is opened here.
+    """
+    with _handle(path, fh) as fh:
         win = _Window(fh)
         while True:
             start_bytes = win.read(offset, len(GZIP_MAGIC))
@@ -157,11 +162,24 @@ def header_problem(head: bytes, size: int) -> str | None:
     return None
 
 
-class MemberReader:
-    """The raw bytes of one member as a file (warcio sees nothing past its end)."""
+@contextmanager
+def _handle(path: str, fh: BinaryIO | None) -> Iterator[BinaryIO]:
+    if fh is not None:
+        yield fh
+        return
+    with open_archive(path) as opened:
+        yield opened
 
-    def __init__(self, path: str, member: Member) -> None:
-        self._fh = open_archive(path)
+
+class MemberReader:
+    """The raw bytes of one member as a file (warcio sees nothing past its end).
+
+    With ``fh`` (an open handle of the archive) no file is opened and ``close`` leaves it open.
+    """
+
+    def __init__(self, path: str, member: Member, fh: BinaryIO | None = None) -> None:
+        self._owned = fh is None
+        self._fh = open_archive(path) if fh is None else fh
         self._fh.seek(member.start)
         self._left = member.end - member.start
 
@@ -177,7 +195,8 @@ class MemberReader:
         return self.read(size)
 
     def close(self) -> None:
-        self._fh.close()
+        if self._owned:
+            self._fh.close()
 
     def __enter__(self) -> MemberReader:
         return self
@@ -240,11 +259,11 @@ def _next_plain_start(win: _Window, after: int) -> int | None:
         position += RESYNC_WINDOW
 
 
-def walk_plain(path: str, offset: int) -> Iterator[Member | Damage]:
+def walk_plain(path: str, offset: int, fh: BinaryIO | None = None) -> Iterator[Member | Damage]:
     """Uncompressed WARC: records delimited by Content-Length when it lands on the next record
     (or the end of the file), else by the next line starting with ``WARC/``; never by reading
-    a header line of unbounded length."""
-    with open_archive(path) as fh:
+    a header line of unbounded length. ``fh`` as for ``walk_members``."""
+    with _handle(path, fh) as fh:
         win = _Window(fh)
         file_end = _file_end(win, offset)
         while offset < file_end:

@@ -35,6 +35,7 @@ import logging
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from apache_beam.io.filesystems import FileSystems
 
@@ -230,7 +231,9 @@ def _member_error(
     )
 
 
-def _member_item(path: str, member: members.Member, index: int) -> WarcPointer | WarcScanError:
+def _member_item(
+    path: str, member: members.Member, index: int, fh: BinaryIO | None = None
+) -> WarcPointer | WarcScanError:
     """The one record of one gzip member, parsed on that member's bytes alone."""
     problem = members.header_problem(member.head, member.size)
     if problem:
@@ -239,7 +242,7 @@ def _member_item(path: str, member: members.Member, index: int) -> WarcPointer |
     if mismatch:
         return _member_error(path, member.start, index, *mismatch, url=members.target_uri(member))
     try:
-        with members.MemberReader(path, member) as reader:
+        with members.MemberReader(path, member, fh) as reader:
             item = next(iterate_records(path, reader, FRAMING_MEMBER, False, start_index=index), None)
     except ARCHIVE_ERRORS as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
@@ -268,9 +271,16 @@ def _walk_members(
 ) -> Iterator[WarcPointer | WarcScanError]:
     """One item per gzip member (or plain record), one error per damaged span, in order."""
     walk = members.walk_members if gzipped else members.walk_plain
-    for found in walk(path, offset):
+    with open_archive(path) as fh:  # one handle for the walk and every record (one GCS open)
+        yield from _items_of_walk(path, walk(path, offset, fh), index, fh)
+
+
+def _items_of_walk(
+    path: str, walk: Iterator, index: int, fh: BinaryIO
+) -> Iterator[WarcPointer | WarcScanError]:
+    for found in walk:
         if isinstance(found, members.Member):
-            yield _member_item(path, found, index)
+            yield _member_item(path, found, index, fh)
         else:
             if found.resumed:
                 error_type, what = "damaged_archive", "skipped to the next record"
