@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 OUT ?= out
 
-.PHONY: run test test-dataflow eval eval-language eval-extraction bench bench-backfill prefilter-recall lint clean install install-test
+.PHONY: eval-deals run test test-dataflow eval eval-language eval-extraction bench bench-backfill prefilter-recall lint clean install install-test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ eval: $(VENV)/.installed-test
 ## make eval-language: language identification accuracy on the fundus pages (needs ../shared)
 eval-language: $(VENV)/.installed-test
 	$(PY) -m tools.language_eval
+
+## make eval-deals: the deal ledger's grouping vs ../shared/corpus/deal-clusters (pairwise P/R, B-cubed F1)
+eval-deals: $(VENV)/.installed-test
+	$(PY) -m tools.eval_deals --output $(OUT)/eval-deals
 
 ## make test-dataflow: install the gcp extra, then the Dataflow tests (offline dry run, wheel)
 test-dataflow: $(VENV)/.installed-test

@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, str] = {
     "schema": "pipeline.output.schema_export:main",
     "stream": "pipeline.stream.command:main",
     "compact": "pipeline.output.compact:main",
+    "deals": "pipeline.ledger.command:main",
     "report": "pipeline.report.command:main",
 }
 
@@ -52,6 +53,7 @@ DESCRIPTIONS = {
     "compact": "rewrite a partition's small files into fewer, atomically",
     "feeds": "'feeds check FILE': fetch each listed feed once and report its health",
     "schema": "print the output schemas (bigquery | json | duckdb)",
+    "deals": "'deals rebuild DIR': recompute the deal ledger (one row per real-world deal)",
     "report": "write one offline HTML page (charts, deals table, data quality) from DIR",
 }
 

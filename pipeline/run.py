@@ -35,6 +35,7 @@ from pipeline.config import (
 )
 from pipeline.feeds.source import feed_report
 from pipeline.graph import RunConfig, build_pipeline
+from pipeline.ledger.store import update_ledger
 from pipeline.metrics import counter_value
 from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported
 from transforms.records import SCHEMA_VERSION
@@ -101,6 +102,8 @@ def _execute(config: RunConfig, beam_args: list[str], options_record: dict, max_
     path = manifest_path(config.output, config.run_id)
     write_json_atomically(path, manifest)
     print(render_summary(config.run_id, config.output, inputs_read, outcomes, files, path, pipeline_seconds))
+    if is_local(config.output):  # after the manifest: the ledger only ever reads committed rows
+        print(update_ledger(config.output).line())
     if code != EXIT_OK:
         print(f"Run {status}", file=sys.stderr)
     return code

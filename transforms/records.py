@@ -286,6 +286,36 @@ TABLES: dict[str, tuple[type, pa.Schema, str]] = {
 
 # Partition columns as readers must pin them (pyarrow infers strings, DuckDB VARCHAR when
 # every partition is the null one).
+# The deal ledger (docs/ledger.md): one row per real-world deal, a snapshot rewritten atomically
+# at DIR/deals/deals.parquet after every run. Not partitioned, so not in TABLES (compaction and
+# the partitioned loaders do not apply); `dealstream schema` prints it with the tables.
+DEAL_SCHEMA = pa.schema(
+    [
+        ("deal_id", pa.string()),
+        ("deal_type", pa.string()),
+        ("investor", pa.string()),
+        ("investor_key", pa.string()),
+        ("target", pa.string()),
+        ("target_key", pa.string()),
+        ("investor_country", pa.string()),
+        ("target_country", pa.string()),
+        ("amount", pa.float64()),
+        ("currency", pa.string()),
+        ("amount_usd", pa.float64()),
+        ("amount_doc_id", pa.string()),
+        ("status", pa.string()),
+        ("first_seen", pa.timestamp("us", tz="UTC")),
+        ("last_seen", pa.timestamp("us", tz="UTC")),
+        ("n_articles", pa.int64()),
+        ("doc_ids", pa.list_(pa.string())),
+        ("row_keys", pa.list_(pa.string())),
+        ("urls", pa.list_(pa.string())),
+        ("merged_ids", pa.list_(pa.string())),
+        ("provenance", pa.list_(pa.string())),
+        ("updated_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
 PARTITION_SCHEMAS: dict[str, pa.Schema] = {
     name: pa.schema([(col, pa.date32())]) for name, (_, _, col) in TABLES.items()
 }
@@ -323,6 +353,7 @@ __all__ = [
     "ERROR_SCHEMA",
     "TABLES",
     "PARTITION_SCHEMAS",
+    "DEAL_SCHEMA",
     "NULL_PARTITION",
     "to_row",
     "field_names",

@@ -1,0 +1,1 @@
+"""The deal ledger's rules: one real-world deal from many investment rows (names, matching, status)."""
