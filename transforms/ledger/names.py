@@ -25,7 +25,7 @@ SAME_PARTY_RATIO = 90.0
 
 @lru_cache(maxsize=65536)
 def name_key(name: str | None) -> str:
-    """'Ali Baba Group Holding Limited' -> 'ali baba'; '' when nothing specific is left."""
+    """'Zen Trix Group Holding Limited' -> 'zen trix'; '' when nothing specific is left."""
     if not name:
         return ""
     text = unicodedata.normalize("NFKD", name)
@@ -38,8 +38,8 @@ def name_key(name: str | None) -> str:
 
 
 def same_party(a: str | None, b: str | None) -> bool:
-    """True when two names are one company: equal keys, equal without spaces ("Ali Baba" /
-    "Alibaba"), one key's words inside the other's ("Kraft" / "Kraft Foods"), or a close spelling."""
+    """True when two names are one company: equal keys, equal without spaces ("Zen Trix" /
+    "Zentrix"), one key's words inside the other's ("Mellow" / "Mellow Foods"), or a close spelling."""
     ka, kb = name_key(a), name_key(b)
     if not ka or not kb:
         return False
