@@ -33,6 +33,7 @@ from pipeline.common.paths import is_local
 from pipeline.common.runners import is_local_runner
 from pipeline.config import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, configure_logging
 from pipeline.graph import RunConfig, build_pipeline
+from pipeline.ledger.store import update_ledger
 from pipeline.metrics import counter_value
 from pipeline.output.compact import CompactError, compact_dir
 from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported
@@ -202,6 +203,8 @@ class StreamLoop:
                 self.manifest.add_cycle(report)
                 end_cycle(settings.output, settings.stream_id, report.run_id)
                 LOG.info("%s", cycle_line(settings, report))
+                if report.files:  # the cycle is committed: its investment rows join the ledger
+                    LOG.info("%s", update_ledger(settings.output).line())
             if (
                 reason is None
                 and settings.compact_every
