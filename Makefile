@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 OUT ?= out
 
-.PHONY: eval-deals run test test-dataflow eval eval-language eval-extraction bench bench-backfill prefilter-recall lint clean install install-test
+.PHONY: test-fast eval-deals run test test-dataflow eval eval-language eval-extraction bench bench-backfill prefilter-recall lint clean install install-test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ run: $(VENV)/.installed
 ## make test: the whole test suite
 test: $(VENV)/.installed-test
 	$(VENV)/bin/pytest -q
+
+## make test-fast: the pure tier only (tests/unit), the inner loop
+test-fast: $(VENV)/.installed-test
+	$(VENV)/bin/pytest -q tests/unit
 
 ## make eval: score classification and field extraction on the dev labels
 eval: $(VENV)/.installed-test

@@ -32,3 +32,15 @@ def seed_as_html(seed: str, head_extra: str = "") -> str:
         f"<!DOCTYPE html><html><head><title>{html.escape(lines[0])}</title>{head_extra}</head>"
         f"<body><article><h1>{html.escape(lines[0])}</h1>\n{paragraphs}</article></body></html>"
     )
+
+
+TIERS = ("unit", "pipeline", "e2e", "quality")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Markers by folder: tests/unit (pure functions), tests/pipeline (Beam graphs, local servers),
+    tests/e2e (the CLI into tmp_path), tests/quality (scores on ../shared). `-m unit` is the fast loop."""
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(REPO / "tests").parts
+        if parts[0] in TIERS:
+            item.add_marker(getattr(pytest.mark, parts[0]))

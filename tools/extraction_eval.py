@@ -6,7 +6,7 @@
 * trafilatura's snippet method: "with" snippets found in the output are true positives,
   "without" snippets found are false positives; counts are summed over documents (micro).
 
-The scoring functions are pure so tests (``tests/test_aeb_regression.py``) can use them; the
+The scoring functions are pure so tests (``tests/quality/test_aeb_regression.py``) can use them; the
 corpus loaders and ``main`` (``make eval-extraction``) sit below them. Check the scorer against
 the published numbers with ``python -m tools.extraction_eval --reference``.
 """

@@ -4,7 +4,7 @@
 Every template parameter is a `dealstream run` option, named by its argparse ``dest``
 (``max_doc_bytes``); ``pipeline.dataflow.flex_template`` turns them back into flags. Hand-written
 labels and help texts already in the file are kept; names, optionality and value checks
-come from the parser. ``tests/test_dataflow_template.py`` fails when the file is stale.
+come from the parser. ``tests/unit/test_dataflow_template.py`` fails when the file is stale.
 
 Usage: .venv/bin/python tools/regen_flex_metadata.py [--check]
 """

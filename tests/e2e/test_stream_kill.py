@@ -29,7 +29,7 @@ from tests.outputs import read_rows
 pytest_plugins = ["tests.feed_fixtures"]
 pytestmark = pytest.mark.usefixtures("no_dns")  # in-process parts; the subprocess only gets 127.0.0.1 URLs
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 IGNORED = {"run_id", "ingested_at"}  # differ between any two runs by design
 BODY = "The business desk reports on trade, markets and company results in the region this week."
 

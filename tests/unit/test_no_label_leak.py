@@ -14,7 +14,7 @@ import pytest
 
 from transforms.entities.orgs import normalise_name
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 LABELS = REPO.parent / "shared" / "corpus" / "investment-news" / "dev-labels.jsonl"
 SEED_PARTIES = ["Whale Cloud", "Alibaba", "Ali Baba", "ZTE", "Ben Zhou", "Khalid Maqbool Siddiqui"]
 RULE_FILES = sorted(

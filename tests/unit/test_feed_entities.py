@@ -10,7 +10,7 @@ import pytest
 
 from transforms.text.feed_parse import parse_feed, unsafe_dtd_reason
 
-HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile" / "network"
+HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile" / "network"
 _spec = importlib.util.spec_from_file_location("make_hostile", HOSTILE / "make_hostile.py")
 make_hostile = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_hostile)

@@ -13,7 +13,7 @@ from pipeline.feeds.state import FeedState, save_state
 from pipeline.output.writers import write_parquet
 from pipeline.stream.recovery import BACK, FORWARD, KEPT, NOTHING, begin_cycle, read_marker, recover
 from pipeline.stream.seen_store import load_seen, pending_files, write_pending
-from tests.test_compact import article
+from tests.unit.test_compact import article
 from transforms.dedup import Candidate, judge
 from transforms.records import Skip, to_row
 

@@ -11,7 +11,7 @@ import pytest
 
 from tools.evaluate import load_labels, predict_in_process, predict_with_pipeline, score
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "investment-news"
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "investment-news"
 pytestmark = [
     pytest.mark.corpus,
     pytest.mark.skipif(not (CORPUS / "dev-labels.jsonl").exists(), reason=f"dev corpus absent: {CORPUS}"),

@@ -13,7 +13,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.config import parse_run_args
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DAG = REPO / "examples" / "airflow_dag.py"
 CRONTAB = REPO / "examples" / "crontab"
 # Sample values for the Jinja placeholders the examples use; an unknown one fails the test.

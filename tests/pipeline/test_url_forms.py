@@ -20,7 +20,7 @@ from pipeline.http import address_guard
 from pipeline.http.client import HttpClient, HttpSettings
 from pipeline.http.urls import UnsafeURL, parse_url
 from tests.feed_server import Response, rss
-from tests.test_feeds_source import matcher, run_feeds
+from tests.pipeline.test_feeds_source import matcher, run_feeds
 
 pytest_plugins = ["tests.feed_fixtures"]
 

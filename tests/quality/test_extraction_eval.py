@@ -19,7 +19,7 @@ from tools.extraction_eval import (
     tokenize,
 )
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "html-extraction"
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "html-extraction"
 
 
 def test_tokenize_keeps_case_and_unicode_words() -> None:

@@ -181,7 +181,7 @@ def test_cli_compacts_one_table_and_partition_and_respects_the_lock(tmp_path, ca
 @pytest.fixture
 def other_process_lock(tmp_path):
     """DIR locked by another process (the compact CLI must refuse it)."""
-    from tests.test_dir_lock import spawn_holder
+    from tests.e2e.test_dir_lock import spawn_holder
 
     go, done = tmp_path / "go", tmp_path / "done"
     go.touch()

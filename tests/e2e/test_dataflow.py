@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_ffccc2825a3c1863.txt"
 STAGES = {"ReadSeeds", "ProcessDocuments", "WriteArticles", "WriteRunLog"}
 

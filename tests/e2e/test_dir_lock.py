@@ -15,7 +15,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.output.lock import DirLock, DirLocked, lock_path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 HOLDER = """
 import sys, time

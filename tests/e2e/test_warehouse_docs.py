@@ -23,7 +23,7 @@ from transforms.records import PARTITION_SCHEMAS, SCHEMA_VERSION, TABLES
 
 duckdb = pytest.importorskip("duckdb")
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "warehouse.md"
 SEED = REPO / "seeds" / "000_ffccc2825a3c1863.txt"
 VERSION_KEY = b"dealstream.schema_version"

@@ -402,7 +402,7 @@ def test_reprocess_replaces_rows_and_survives_a_kill_while_replacing(two_archive
 
 
 def test_corpus_archives_run_through_with_every_record_accounted(shared_dir: Path, tmp_path: Path) -> None:
-    from tests.test_warc_source import EXPECTED
+    from tests.unit.test_warc_source import EXPECTED
 
     glob = str(shared_dir / "corpus" / "warc" / "**" / "*.*")
     code = run("--warc", glob, "--output", str(tmp_path), "--max-error-rate", "1", "--quiet")

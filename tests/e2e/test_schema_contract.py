@@ -28,7 +28,7 @@ from pipeline.output.schema_export import (
 )
 from transforms.records import NULL_PARTITION, PARTITION_SCHEMAS, SCHEMA_VERSION, TABLES
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CONTRACT_PATH = REPO / "tests" / "golden" / "schema_contract.json"
 REGEN = REPO / "tools" / "regen_schema_contract.py"
 VERSION_KEY = b"dealstream.schema_version"

@@ -1,6 +1,6 @@
 """Flex Template files match the CLI: parameters, their spelling and value checks, the image.
 
-These need no gcp extra; the offline Dataflow validation is in tests/test_dataflow.py.
+These need no gcp extra; the offline Dataflow validation is in tests/e2e/test_dataflow.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from pipeline.config import UsageError, load_config, parse_run_args
 from pipeline.dataflow.flex_template import NOT_TEMPLATE_PARAMETERS, template_argv, template_parameters
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 METADATA = json.loads((REPO / "dataflow" / "metadata.json").read_text(encoding="utf-8"))
 PARAMS = {p["name"]: p for p in METADATA["parameters"]}
 SEED = REPO / "seeds" / "000_ffccc2825a3c1863.txt"

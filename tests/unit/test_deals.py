@@ -10,7 +10,7 @@ from transforms.deals.classify import classify
 from transforms.deals.extract import extract_deals
 from transforms.text.boilerplate import strip_tail
 
-SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_ffccc2825a3c1863.txt"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_ffccc2825a3c1863.txt"
 
 
 def _seed() -> tuple[str, str]:

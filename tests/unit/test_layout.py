@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 # pipeline/: the batch path stays flat; every mode and shared mechanism is a package.
 PIPELINE_TOP_MODULES = {"__init__", "__main__", "cli", "config", "graph", "run", "seed_files", "metrics"}
@@ -90,7 +90,7 @@ def _layer(module: str) -> int:
     for prefix, rank in LAYERS:
         if module == prefix or module.startswith(prefix + ".") or module.startswith(prefix + "__"):
             return rank
-    raise AssertionError(f"{module} has no layer in tests/test_layout.py: add it where it belongs")
+    raise AssertionError(f"{module} has no layer in tests/e2e/test_layout.py: add it where it belongs")
 
 
 def _graph() -> dict[str, set[str]]:
