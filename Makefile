@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 OUT ?= out
 
-.PHONY: test-fast eval-deals run test test-dataflow eval eval-language eval-extraction bench bench-backfill prefilter-recall lint clean install install-test
+.PHONY: train test-fast eval-deals run test test-dataflow eval eval-language eval-extraction bench bench-backfill prefilter-recall lint clean install install-test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ run: $(VENV)/.installed
 ## make test: the whole test suite
 test: $(VENV)/.installed-test
 	$(VENV)/bin/pytest -q
+
+## make train: learned is_investment model on dev+train; grouped k-fold vs the rules (needs ../shared)
+train: $(VENV)/.installed-test
+	$(PY) -m tools.train --out $(OUT)/train
 
 ## make test-fast: the pure tier only (tests/unit), the inner loop
 test-fast: $(VENV)/.installed-test
