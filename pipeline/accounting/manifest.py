@@ -8,13 +8,14 @@ sides can be reconciled.
 from __future__ import annotations
 
 import json
-import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
+
+from pipeline.output.atomic import write_atomically
+from pipeline.output.committed import read_file, run_files
 
 # Errors recorded for an article that was still written (deal extraction failed): they are
 # worth seeing but are not the input's outcome.
@@ -40,40 +41,32 @@ class Outcomes:
 
 
 def committed_files(output: str, run_id: str) -> list[str]:
-    """Paths (relative to DIR) of every file this run committed, found by its deterministic names."""
-    pattern = FileSystems.join(output, "*", "*", f"part-{run_id}-*.parquet")
-    matched = FileSystems.match([pattern])[0].metadata_list
-    prefix = output.rstrip("/") + "/"
-    return sorted(m.path[len(prefix) :] if m.path.startswith(prefix) else m.path for m in matched)
-
-
-def _read(output: str, relative: str, columns: list[str]):
-    with FileSystems.open(FileSystems.join(output, relative)) as handle:
-        return pq.read_table(handle, columns=columns)
+    """Paths (relative to DIR) of every file this run committed, matched by their whole name."""
+    return run_files(output, run_id)
 
 
 def count_outcomes(output: str, files: list[str]) -> Outcomes:
+    """The one outcome counter: a run's committed files (e.g. its manifest's list) -> counts."""
     outcomes = Outcomes()
     error_types: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     for relative in files:
         table = relative.split("/", 1)[0]
         if table == "articles":
-            rows = _read(output, relative, ["is_investment"]).column("is_investment").to_pylist()
+            rows = read_file(output, relative, ["is_investment"]).column("is_investment").to_pylist()
             outcomes.articles += len(rows)
             outcomes.investment_articles += sum(1 for r in rows if r)
         elif table == "investments":
-            outcomes.investments += pq.ParquetFile(FileSystems.open(FileSystems.join(output, relative))).metadata.num_rows
+            outcomes.investments += read_file(output, relative, ["doc_id"]).num_rows
         elif table == "errors":
-            data = _read(output, relative, ["stage", "error_type"]).to_pylist()
-            for row in data:
+            for row in read_file(output, relative, ["stage", "error_type"]).to_pylist():
                 if row["stage"] in NON_TERMINAL_STAGES:
                     outcomes.non_terminal_errors += 1
                 else:
                     outcomes.errors += 1
                     error_types[row["error_type"]] += 1
         elif table == "skips":
-            for reason in _read(output, relative, ["reason"]).column("reason").to_pylist():
+            for reason in read_file(output, relative, ["reason"]).column("reason").to_pylist():
                 outcomes.skipped += 1
                 reasons[reason] += 1
     outcomes.errors_by_type = dict(error_types.most_common())
@@ -81,18 +74,10 @@ def count_outcomes(output: str, files: list[str]) -> Outcomes:
     return outcomes
 
 
-def write_json_atomically(path: str, payload: dict[str, Any]) -> None:
-    directory = path.rsplit("/", 1)[0]
-    try:
-        FileSystems.mkdirs(directory)
-    except OSError:
-        pass  # already there
-    temp = FileSystems.join(directory, f".tmp-{uuid.uuid4().hex}.json")
-    with FileSystems.create(temp) as handle:
-        handle.write(json.dumps(payload, indent=2, sort_keys=True, default=str).encode("utf-8"))
-    if FileSystems.exists(path):
-        FileSystems.delete([path])
-    FileSystems.rename([temp], [path])
+def write_json_atomically(path: str, payload: dict[str, Any], output: str | None = None) -> None:
+    """``payload`` as JSON at ``path`` (``DIR/_runs/<id>.json``: DIR is two folders up by default)."""
+    data = json.dumps(payload, indent=2, sort_keys=True, default=str).encode("utf-8")
+    write_atomically(path, data, output or path.rsplit("/", 2)[0])
 
 
 def manifest_path(output: str, run_id: str) -> str:

@@ -3,16 +3,14 @@
 One row per HTML response record a backfill examined (where it is, what the pre-filter said,
 whether full extraction found an investment). ``--from-index`` turns rows back into
 ``WarcPointer``s, so a re-run reads just those records by byte range instead of scanning
-whole archives again. Files are written like the other tables: temp name, then rename to a
-deterministic name. Paths go through ``FileSystems`` (gs:// works; tested locally only).
+whole archives again. Files are written like the other tables (pipeline/output/atomic.py)
+under a deterministic name. Paths go through ``FileSystems`` (gs:// works; tested locally only).
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import os
-import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -21,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline.common.paths import is_local
+from pipeline.output.atomic import write_atomically
 from transforms.records import (
     NULL_PARTITION,
     SCHEMA_VERSION,
@@ -92,32 +90,19 @@ def index_file_path(output: str, partition: str, run_id: str, shard: int) -> str
     )
 
 
-def write_bytes_atomically(path: str, data: bytes) -> None:
-    """Readers see the old file or the new one, never a part: temp + os.replace locally; object
-    stores (gs://) make an object visible only when its upload completes."""
-    if is_local(path):
-        directory = os.path.dirname(path) or "."
-        os.makedirs(directory, exist_ok=True)
-        temp = os.path.join(directory, f".tmp-{uuid.uuid4().hex}")
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-        return
-    with FileSystems.create(path) as handle:
-        handle.write(data)
+def write_index_file(path: str, rows: Iterable[WarcIndexRow], run_id: str, output: str | None = None) -> int:
+    """One Parquet file of index rows (sorted by archive position); returns the row count.
 
-
-def write_index_file(path: str, rows: Iterable[WarcIndexRow], run_id: str) -> int:
-    """One Parquet file of index rows (sorted by archive position); returns the row count."""
+    Committed like every table's files (pipeline/output/atomic.py: the temporary lives in
+    ``DIR/_tmp/``, never inside ``warc_index/``); ``output`` defaults to DIR three folders up.
+    """
     ordered = sorted(rows, key=lambda r: (r.warc_file, r.warc_offset))
     metadata = {b"dealstream.schema_version": SCHEMA_VERSION.encode(), b"dealstream.run_id": run_id.encode()}
     schema = WARC_INDEX_SCHEMA.with_metadata(metadata)
     table = pa.Table.from_pylist([to_row(r) for r in ordered], schema=schema)
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
-    write_bytes_atomically(path, buffer.getvalue())
+    write_atomically(path, buffer.getvalue(), output or path.rsplit("/", 3)[0])
     return len(ordered)
 
 

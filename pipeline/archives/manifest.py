@@ -25,7 +25,8 @@ from typing import Any
 
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline.archives.index import write_bytes_atomically
+from pipeline.output.atomic import write_atomically
+from pipeline.output.committed import run_files as committed_run_files
 
 LOG = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def load(output: str) -> BackfillManifest:
 
 def save(output: str, manifest: BackfillManifest) -> None:
     payload = json.dumps(manifest.to_json(), indent=2, sort_keys=True).encode("utf-8")
-    write_bytes_atomically(manifest_path(output), payload)
+    write_atomically(manifest_path(output), payload, output)
 
 
 def _now() -> str:
@@ -164,9 +165,8 @@ def complete_run(output: str, run_id: str) -> BackfillManifest:
 
 
 def run_files(output: str, run_id: str) -> list[str]:
-    """Every file a run committed under DIR (all tables use ``part-<run_id>-<shard>.parquet``)."""
-    pattern = FileSystems.join(output, "*", "*", f"part-{run_id}-*.parquet")
-    return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
+    """Every file a run committed under DIR (absolute paths; matched by the whole name)."""
+    return [FileSystems.join(output, relative) for relative in committed_run_files(output, run_id)]
 
 
 def roll_back_unfinished(output: str) -> list[str]:

@@ -18,7 +18,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline.archives.index import write_bytes_atomically
+from pipeline.output.atomic import write_atomically
+from pipeline.output.committed import is_run_file, table_files
 
 LOG = logging.getLogger(__name__)
 
@@ -26,8 +27,7 @@ REPLACED_TABLES = ("articles", "investments")
 
 
 def _files(output: str, table: str) -> list[str]:
-    pattern = FileSystems.join(output, table, "*", "part-*.parquet")
-    return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
+    return [FileSystems.join(output, relative) for relative in table_files(output, [table])]
 
 
 def _read(path: str, columns: list[str] | None = None) -> pa.Table:
@@ -37,15 +37,14 @@ def _read(path: str, columns: list[str] | None = None) -> pa.Table:
 
 
 def run_doc_ids(output: str, run_id: str) -> set[str]:
-    marker = f"part-{run_id}-"
     ids: set[str] = set()
     for path in _files(output, "articles"):
-        if path.rsplit("/", 1)[-1].startswith(marker):
+        if is_run_file(path.rsplit("/", 1)[-1], run_id):
             ids.update(_read(path, ["doc_id"]).column("doc_id").to_pylist())
     return ids
 
 
-def _rewrite_without(path: str, doc_ids: pa.Array) -> int:
+def _rewrite_without(output: str, path: str, doc_ids: pa.Array) -> int:
     """Drop rows whose doc_id is in ``doc_ids``; returns how many were dropped."""
     table = _read(path)
     hit = pc.is_in(table.column("doc_id"), value_set=doc_ids)
@@ -58,7 +57,7 @@ def _rewrite_without(path: str, doc_ids: pa.Array) -> int:
         return dropped
     buffer = io.BytesIO()
     pq.write_table(kept, buffer, compression="zstd")  # schema and its metadata are kept
-    write_bytes_atomically(path, buffer.getvalue())
+    write_atomically(path, buffer.getvalue(), output)
     return dropped
 
 
@@ -68,15 +67,14 @@ def replace_older_rows(output: str, run_id: str) -> int:
     if not ids:
         return 0
     value_set = pa.array(sorted(ids), type=pa.string())
-    marker = f"part-{run_id}-"
     removed = 0
     for table in REPLACED_TABLES:
         for path in _files(output, table):
-            if path.rsplit("/", 1)[-1].startswith(marker):
+            if is_run_file(path.rsplit("/", 1)[-1], run_id):
                 continue
             present = pc.is_in(_read(path, ["doc_id"]).column("doc_id"), value_set=value_set)
             if not pc.any(present).as_py():
                 continue
-            removed += _rewrite_without(path, value_set)
+            removed += _rewrite_without(output, path, value_set)
     LOG.info("reprocess %s: replaced %d older rows of %d documents", run_id, removed, len(ids))
     return removed

@@ -378,7 +378,7 @@ class WriteIndexGroupFn(beam.DoFn):
     def process(self, element) -> Iterator[str]:
         (partition, shard), rows = element
         path = index_file_path(self.output, partition, self.run_id, shard)
-        self.rows.inc(write_index_file(path, rows, self.run_id))
+        self.rows.inc(write_index_file(path, rows, self.run_id, self.output))
         yield path
 
 

@@ -28,6 +28,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from pipeline.http.client import FetchResult
+from pipeline.output.atomic import commit_temp, temp_path
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class WarcArchive:
         folder = FileSystems.join(raw_dir(self.output), f"fetch_date={when.date().isoformat()}")
         name = f"{self.kind}-{self.run_id}-{uuid.uuid4().hex[:12]}.warc.gz"
         self._final = FileSystems.join(folder, name)
-        self._temp = FileSystems.join(folder, f".tmp-{name}")
+        self._temp = temp_path(self.output, name)  # in DIR/_tmp/, outside the archive folders
         raw = FileSystems.create(self._temp, compression_type=CompressionTypes.UNCOMPRESSED)
         self._stream = _CountingStream(raw)
         self._writer = WARCWriter(self._stream, gzip=True)
@@ -148,8 +149,7 @@ class WarcArchive:
         if self._stream is None:
             return None
         self._stream.close()
-        FileSystems.rename([self._temp], [self._final])
-        final = self._final
+        final = commit_temp(self._temp, self._final)
         logger.info("archived %d responses in %s", self.records, final)
         self._stream = self._writer = None
         self.records = 0

@@ -16,12 +16,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
+
+from pipeline.output.atomic import write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -236,14 +237,7 @@ def load_state(output: str) -> FeedState:
 
 
 def save_state(output: str, state: FeedState, run_id: str | None = None) -> str:
-    """Write the state atomically (temporary name, then rename)."""
+    """Write the state atomically (pipeline/output/atomic.py)."""
     state.updated_at = now_iso()
     state.run_id = run_id or state.run_id
-    path = state_path(output)
-    temp = f"{path}.tmp-{uuid.uuid4().hex[:8]}"
-    with FileSystems.create(temp, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        handle.write(to_json(state).encode("utf-8"))
-    if FileSystems.exists(path) and not path.startswith("/") and "://" in path:
-        FileSystems.delete([path])  # object stores cannot rename over an existing object
-    FileSystems.rename([temp], [path])
-    return path
+    return write_atomically(state_path(output), to_json(state).encode("utf-8"), output)

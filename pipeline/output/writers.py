@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -27,6 +26,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipeline.metrics import METRICS_NAMESPACE
+from pipeline.output.atomic import write_atomically
 from transforms.partitioning import partition_dir as partition_segment
 from transforms.partitioning import safe_partition_value
 from transforms.records import (
@@ -60,9 +60,6 @@ def file_name(run_id: str, shard: int) -> str:
     return f"part-{run_id}-{shard:05d}.parquet"
 
 
-TEMP_DIR = "_tmp"
-
-
 def write_parquet(path: str, table_name: str, rows: list[dict], run_id: str, output: str | None = None) -> str:
     """Write rows as one Parquet file at ``path``, atomically (temp name, then rename).
 
@@ -75,19 +72,7 @@ def write_parquet(path: str, table_name: str, rows: list[dict], run_id: str, out
     table = pa.Table.from_pylist(rows, schema=schema.with_metadata(metadata))
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
-    temp_dir = FileSystems.join(output or path.rsplit("/", 3)[0], TEMP_DIR)
-    for directory in (path.rsplit("/", 1)[0], temp_dir):
-        try:
-            FileSystems.mkdirs(directory)
-        except OSError:
-            pass  # already there (another worker may have made it)
-    temp = FileSystems.join(temp_dir, f"{run_id}-{uuid.uuid4().hex}.parquet")
-    with FileSystems.create(temp) as handle:
-        handle.write(buffer.getvalue())
-    if FileSystems.exists(path):
-        FileSystems.delete([path])
-    FileSystems.rename([temp], [path])
-    return path
+    return write_atomically(path, buffer.getvalue(), output or path.rsplit("/", 3)[0])
 
 
 class WriteDocGroupFn(beam.DoFn):

@@ -35,10 +35,11 @@ from pipeline.config import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, config
 from pipeline.graph import RunConfig, build_pipeline
 from pipeline.ledger.store import update_ledger
 from pipeline.metrics import counter_value
+from pipeline.output.committed import read_rows, stream_files
 from pipeline.output.compact import CompactError, compact_dir
 from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported
 from pipeline.stream.dedup import FilterSeenEntries
-from pipeline.stream.manifest import CycleReport, StreamManifest, read_rows
+from pipeline.stream.manifest import CycleReport, StreamManifest
 from pipeline.stream.options import StreamSettings, parse_stream_args
 from pipeline.stream.recovery import NOTHING, begin_cycle, end_cycle, recover
 from pipeline.stream.seen_store import merge_pending
@@ -317,7 +318,7 @@ def run_unbounded(settings: StreamSettings, beam_args: list[str], record: dict) 
         with DirLock(settings.output, "stream", settings.stream_id):
             p.run().wait_until_finish()
             manifest = StreamManifest(settings.output, settings.stream_id, record, args, settings.runner)
-            manifest.files = committed_files(settings.output, settings.stream_id)
+            manifest.files = stream_files(settings.output, settings.stream_id)
             manifest.save("finished (bounded run of the unbounded graph)", EXIT_OK)
     except (DirLocked, DirLockUnsupported) as err:
         print(f"dealstream stream: error: {err}", file=sys.stderr)

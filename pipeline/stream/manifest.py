@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyarrow.parquet as pq
-
 from pipeline import __version__
 from pipeline.accounting.manifest import manifest_path, write_json_atomically
 from transforms.records import SCHEMA_VERSION
@@ -44,14 +42,6 @@ class CycleReport:
         for counts in self.per_feed.values():
             total.update(counts)
         return total
-
-
-def read_rows(output: str, files: list[str], table: str, columns: list[str]) -> list[dict]:
-    rows: list[dict] = []
-    for relative in files:
-        if relative.split("/", 1)[0] == table:
-            rows.extend(pq.read_table(Path(output) / relative, columns=columns).to_pylist())
-    return rows
 
 
 class StreamManifest:

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.accounting.manifest import committed_files
 from pipeline.feeds.state import load_state
+from pipeline.output.atomic import TEMP_DIR, write_atomically
 from pipeline.output.compact import clean_staging
 from pipeline.stream.seen_store import PENDING_DIR, STATE_DIR, discard_pending, merge_pending
 from transforms.records import TABLES
@@ -64,14 +63,7 @@ def read_marker(output: str) -> dict:
 
 
 def _write_marker(output: str, data: dict) -> None:
-    path = marker_path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".tmp-{uuid.uuid4().hex}.json")
-    with open(temp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+    write_atomically(str(marker_path(output)), json.dumps(data, indent=2).encode("utf-8"), output)
 
 
 def begin_cycle(output: str, stream_id: str, run_id: str) -> None:
@@ -111,7 +103,7 @@ def remove_orphans(output: str) -> int:
     root = Path(output)
     candidates = [p for table in TABLES for p in (root / table).glob("*/.tmp-*")]
     candidates += list((root / "_runs").glob(".tmp-*"))
-    candidates += list((root / "_tmp").glob("*.parquet"))  # the Parquet writer's temporaries
+    candidates += [p for p in (root / TEMP_DIR).glob("*") if p.is_file()]  # every writer's temporaries
     candidates += list((root / STATE_DIR).glob("*.tmp-*"))  # random temp names; fixed ones are overwritten
     candidates += list((root / STATE_DIR).glob(".tmp-*"))
     candidates += list((root / STATE_DIR / PENDING_DIR).glob(".tmp-*"))

@@ -27,6 +27,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.output.atomic import write_atomically
 from transforms.dedup import merge_states
 from transforms.records import SEEN_ENTRY_SCHEMA, SeenEntry, field_names, to_row
 
@@ -46,16 +47,11 @@ def pending_dir(output: str) -> Path:
     return Path(output) / STATE_DIR / PENDING_DIR
 
 
-def _write_atomically(path: Path, rows: list[dict], temp: Path) -> None:
+def _write_atomically(output: str, path: Path, rows: list[dict], temp_name: str | None = None) -> None:
     table = pa.Table.from_pylist(rows, schema=SEEN_ENTRY_SCHEMA)
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(temp, "wb") as handle:
-        handle.write(buffer.getvalue())
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+    write_atomically(str(path), buffer.getvalue(), output, temp_name)
 
 
 def _read(path: Path) -> list[SeenEntry]:
@@ -83,7 +79,7 @@ def load_seen(output: str, now: datetime) -> dict[str, SeenEntry]:
 def save_seen(output: str, entries: dict[str, SeenEntry]) -> Path:
     path = store_path(output)
     rows = [to_row(entries[key]) for key in sorted(entries)]
-    _write_atomically(path, rows, path.with_name(STORE_NAME + ".tmp"))
+    _write_atomically(output, path, rows, STORE_NAME + ".tmp")
     return path
 
 
@@ -91,7 +87,7 @@ def write_pending(output: str, run_id: str, entries: Iterable[SeenEntry]) -> Pat
     """One write-ahead file of a cycle (a cycle may write several, one per bundle)."""
     directory = pending_dir(output)
     path = directory / f"{run_id}-{uuid.uuid4().hex[:12]}.parquet"
-    _write_atomically(path, [to_row(e) for e in entries], directory / f".tmp-{uuid.uuid4().hex}.parquet")
+    _write_atomically(output, path, [to_row(e) for e in entries])
     return path
 
 

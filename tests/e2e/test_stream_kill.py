@@ -193,10 +193,10 @@ def test_kill_while_a_page_is_fetched_then_restart_equals_uninterrupted(site, un
 
 def test_kill_after_files_are_committed_before_state_is_saved(site, uninterrupted, tmp_path):
     out = tmp_path / "out"
-    (out / "_state").mkdir(parents=True)
-    # The stream saves its dedup store through a fixed temporary name (it is DIR's only writer):
-    # a FIFO there blocks that save after the cycle's Parquet and feed state are committed.
-    fifo = store_path(str(out)).with_name(STORE_NAME + ".tmp")
+    (out / "_tmp").mkdir(parents=True)
+    # The stream saves its dedup store through a fixed temporary name in DIR/_tmp/ (it is DIR's
+    # only writer): a FIFO there blocks that save after the cycle's Parquet and feed state are committed.
+    fifo = out / "_tmp" / (STORE_NAME + ".tmp")
     os.mkfifo(fifo)
     stream = Stream(args(site, out, "--max-polls", "1"))
     try:

@@ -28,7 +28,8 @@ def test_records_are_written_under_a_temp_name_then_renamed(tmp_path):
     archive.write(result("http://127.0.0.1/b", b"<html>bb</html>", status=404))
     assert archive.write(FetchResult(url="x", final_url="x", status=None, error_type="timeout")) is None
     folder = tmp_path / "raw" / "fetch_date=2024-03-06"
-    assert [p.name for p in folder.iterdir()][0].startswith(".tmp-")  # not visible until closed
+    assert not folder.exists() or not list(folder.iterdir())  # not visible until closed
+    assert [p.name for p in (tmp_path / "_tmp").iterdir()][0].endswith(".warc.gz")  # grows in DIR/_tmp/
     final = archive.close()
     files = list(folder.iterdir())
     assert [str(f) for f in files] == [final] and final.endswith(".warc.gz")
