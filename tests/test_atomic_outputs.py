@@ -32,6 +32,7 @@ def test_no_module_commits_files_by_its_own_rename() -> None:
         "pipeline/output/atomic.py",  # the one implementation
         "pipeline/output/compact.py",  # swaps whole partition directories (renameat2), a different mechanism
         "pipeline/stream/seen_store.py",  # moves a damaged store aside (not a commit)
+        "pipeline/report/command.py",  # the HTML report goes wherever the user asks, not into DIR
     }
     offenders = []
     for path in sorted((REPO / "pipeline").rglob("*.py")):
