@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 from pipeline.output.atomic import TEMP_DIR, remove_temporaries, write_atomically
 from pipeline.output.committed import read_rows, run_files, stream_files, table_files
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_write_lands_whole_and_the_temporary_lives_outside_every_table(tmp_path: Path) -> None:
