@@ -10,8 +10,6 @@ was missing. Re-running on the same rows changes nothing: every row is already h
 from __future__ import annotations
 
 import logging
-import os
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +19,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from pipeline.common.paths import is_local
+from pipeline.output.atomic import write_atomically
 from transforms.ledger.match import Deal, DealRow, assign, summarise
 from transforms.records import DEAL_SCHEMA, PARTITION_SCHEMAS
 
@@ -85,16 +84,11 @@ def _deals_from(snapshot: list[dict], rows_by_key: dict[str, DealRow]) -> list[D
 
 
 def _write_snapshot(output: str, records: list[dict]) -> None:
-    path = snapshot_path(output)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp_dir = Path(output) / "_tmp"
-    temp_dir.mkdir(parents=True, exist_ok=True)
-    temp = temp_dir / f"deals-{uuid.uuid4().hex}.parquet"
     table = pa.Table.from_pylist(records, schema=DEAL_SCHEMA)
-    pq.write_table(table, temp)
-    with open(temp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temp, path)  # readers see the old snapshot or the new one, never a part
+    buffer = pa.BufferOutputStream()
+    pq.write_table(table, buffer)
+    # readers see the old snapshot or the new one, never a part (pipeline/output/atomic.py)
+    write_atomically(str(snapshot_path(output)), buffer.getvalue().to_pybytes(), output)
 
 
 def update_ledger(output: str, rebuild: bool = False) -> LedgerUpdate:
