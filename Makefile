@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 OUT ?= out
 
-.PHONY: train test-fast eval-deals run test test-dataflow eval eval-language eval-extraction bench bench-backfill prefilter-recall lint clean install install-test
+.PHONY: train test-fast test-kill eval-deals run test test-dataflow eval eval-language eval-extraction bench bench-backfill prefilter-recall lint clean install install-test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: $(VENV)/.installed-test
 ## make train: learned is_investment model on dev+train; grouped k-fold vs the rules (needs ../shared)
 train: $(VENV)/.installed-test
 	$(PY) -m tools.train --out $(OUT)/train
+
+## make test-kill: SIGKILL runs at 20 more fixed-seed kill points, then re-run (docs/reliability.md)
+test-kill: $(VENV)/.installed-test
+	DEALSTREAM_KILL_POINTS=20 $(VENV)/bin/pytest -q tests/e2e/test_crash_safety.py
 
 ## make test-fast: the pure tier only (tests/unit), the inner loop
 test-fast: $(VENV)/.installed-test

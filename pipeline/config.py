@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from pipeline.common.runners import DEFAULT_RUNNER
 from pipeline.feeds.feed_list import FeedConfigError
 from pipeline.feeds.options import add_feed_arguments, feed_settings_from_args
 from pipeline.graph import RunConfig
+from pipeline.output.run_state import run_id_problem
 from pipeline.seed_files import expand_globs
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -74,7 +76,15 @@ class DealstreamOptions(PipelineOptions):
             "--run-id",
             dest="run_id",
             default=None,
-            help="Identifier of this run (default: UTC timestamp plus a random suffix).",
+            help="Identifier of this run: letters, digits, '-', '_', '.', at most 100 characters "
+            "(default: UTC timestamp plus a random suffix). An id DIR already has a manifest for is refused.",
+        )
+        parser.add_argument(
+            "--replace-run",
+            dest="replace_run",
+            action="store_true",
+            default=False,
+            help="Allow a --run-id DIR already holds: that run's files and manifest are removed, then it runs again.",
         )
         parser.add_argument(
             "--no-strip-sidebars",
@@ -208,6 +218,19 @@ def new_run_id(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
+def check_writable_dir(output: str) -> None:
+    """DIR exists (or is created) and takes a new file: a usage error before any work otherwise."""
+    out = Path(output)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--output: {output} exists and is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix="_probe-"):
+            pass
+    except OSError as err:
+        raise UsageError(f"--output: {output} is not writable ({err.strerror or err})") from None
+
+
 def validate(args: argparse.Namespace, now: datetime) -> RunConfig:
     if not args.output:
         raise UsageError("--output DIR is required")
@@ -224,14 +247,12 @@ def validate(args: argparse.Namespace, now: datetime) -> RunConfig:
     refs, empty = expand_globs(list(args.input)) if args.input else ([], [])
     if empty:
         raise UsageError(f"--input: {empty[0]!r} matches no file")
-    if is_local(args.output):
-        out = Path(args.output)
-        if out.exists() and not out.is_dir():
-            raise UsageError(f"--output: {args.output} exists and is not a directory")
-        out.mkdir(parents=True, exist_ok=True)
     run_id = args.run_id or new_run_id(now)
-    if not all(ch.isalnum() or ch in "-_." for ch in run_id):
-        raise UsageError(f"--run-id: {run_id!r} may only hold letters, digits, '-', '_' and '.'")
+    problem = run_id_problem(run_id)
+    if problem:
+        raise UsageError(f"--run-id: {run_id[:120]!r} {problem}")
+    if is_local(args.output):
+        check_writable_dir(args.output)
     return RunConfig(
         run_id=run_id,
         output=args.output.rstrip("/") if is_local(args.output) else args.output,

@@ -37,7 +37,9 @@ from pipeline.feeds.source import feed_report
 from pipeline.graph import RunConfig, build_pipeline
 from pipeline.ledger.store import update_ledger
 from pipeline.metrics import counter_value
+from pipeline.output.known_docs import KnownDocsUnreadable, existing_doc_ids
 from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported
+from pipeline.output.run_state import RunIdTaken, finish_run, has_manifest, prepare_run
 from transforms.records import SCHEMA_VERSION
 
 LOG = logging.getLogger(__name__)
@@ -69,6 +71,17 @@ def execute(config: RunConfig, beam_args: list[str], options_record: dict, max_e
 
 
 def _execute(config: RunConfig, beam_args: list[str], options_record: dict, max_error_rate: float, quiet: bool) -> int:
+    try:
+        prepared = prepare_run(config.output, config.run_id, bool(options_record.get("replace_run")))
+    except RunIdTaken as err:
+        print(f"dealstream run: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        existing_doc_ids(config.output)  # fail closed before any work: a damaged DIR/articles stops here
+    except KnownDocsUnreadable as err:
+        finish_run(config.output, config.run_id)
+        print(f"dealstream run: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
     LOG.info("run %s: %d seed files -> %s", config.run_id, len(config.seed_refs), config.output)
     started = time.monotonic()
     p = beam.Pipeline(options=PipelineOptions(beam_args))
@@ -99,8 +112,13 @@ def _execute(config: RunConfig, beam_args: list[str], options_record: dict, max_
     }
     if feeds is not None:
         manifest["feeds"] = feeds
+    if prepared.rolled_back:
+        manifest["rolled_back_runs"] = list(prepared.rolled_back)
+    if prepared.replaced:
+        manifest["replaced"] = True
     path = manifest_path(config.output, config.run_id)
     write_json_atomically(path, manifest)
+    finish_run(config.output, config.run_id)
     print(render_summary(config.run_id, config.output, inputs_read, outcomes, files, path, pipeline_seconds))
     if is_local(config.output):  # after the manifest: the ledger only ever reads committed rows
         print(update_ledger(config.output).line())
@@ -131,8 +149,17 @@ def run_archives(config: RunConfig, beam_args: list[str], record: dict, args: ar
 
     runner = runner_of(beam_args)
 
+    taken: set[str] = set()
+
     def run_id_for(number: int) -> str:
-        return f"{args.run_id}-{number:04d}" if args.run_id else new_run_id(datetime.now(UTC))
+        """The next batch's id: ``<run-id>-NNNN``, skipping ids DIR already has (a resumed archive run)."""
+        if not args.run_id:
+            return new_run_id(datetime.now(UTC))
+        n = number
+        while f"{args.run_id}-{n:04d}" in taken or has_manifest(config.output, f"{args.run_id}-{n:04d}"):
+            n += 1
+        taken.add(f"{args.run_id}-{n:04d}")
+        return f"{args.run_id}-{n:04d}"
 
     def run_batch(batch_config: RunConfig) -> int:
         return execute(batch_config, beam_args, record, args.max_error_rate, args.quiet)

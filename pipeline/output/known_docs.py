@@ -1,4 +1,9 @@
-"""What DIR already holds: the doc_ids written by earlier runs, so re-runs skip them."""
+"""What DIR already holds: the doc_ids written by earlier runs, so re-runs skip them.
+
+Fails closed: a file in ``DIR/articles`` that cannot be read as an articles file (damaged, or
+another program's Parquet with no string ``doc_id``) stops the run with its path, instead of
+reading as "nothing known" and writing every document again.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +11,44 @@ import logging
 from collections.abc import Iterator
 
 import apache_beam as beam
-import pyarrow.dataset as ds
+import pyarrow as pa
 from apache_beam.metrics import Metrics
 
 from pipeline.metrics import METRICS_NAMESPACE
+from pipeline.output.committed import absolute, read_file, table_files
 from transforms.errors import doc_skip
 from transforms.records import RawDocument
 
 LOG = logging.getLogger(__name__)
 
 
-def existing_doc_ids(output: str) -> frozenset[str]:
-    """All doc_ids in DIR/articles (only that column is read; partitions are ignored)."""
-    root = output.rstrip("/") + "/articles"
+class KnownDocsUnreadable(Exception):
+    """A file in DIR/articles cannot be read for its doc_ids (the run must not go on)."""
+
+
+def _doc_ids_of(output: str, relative: str) -> list[str]:
     try:
-        dataset = ds.dataset(root, format="parquet", exclude_invalid_files=True, ignore_prefixes=[".", "_"])
-        table = dataset.to_table(columns=["doc_id"])
-    except (FileNotFoundError, OSError, ValueError) as err:
-        LOG.debug("no existing articles under %s (%s)", root, err)
-        return frozenset()
-    return frozenset(table.column("doc_id").to_pylist())
+        table = read_file(output, relative, ["doc_id"])
+    except (OSError, ValueError, KeyError, pa.ArrowException) as err:
+        raise KnownDocsUnreadable(
+            f"{absolute(output, relative)} is not a readable articles file ({err}); "
+            "move it out of DIR or restore it, then run again"
+        ) from None
+    column = table.column("doc_id")
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        raise KnownDocsUnreadable(
+            f"{absolute(output, relative)}: doc_id is {column.type}, not a string: not a dealstream "
+            "articles file; move it out of DIR, then run again"
+        )
+    return column.to_pylist()
+
+
+def existing_doc_ids(output: str) -> frozenset[str]:
+    """All doc_ids in DIR/articles (only that column is read); raises ``KnownDocsUnreadable``."""
+    known: set[str] = set()
+    for relative in table_files(output, ["articles"]):
+        known.update(_doc_ids_of(output, relative))
+    return frozenset(known)
 
 
 class DropKnownDocsFn(beam.DoFn):

@@ -101,7 +101,9 @@ class WriteDocGroupFn(beam.DoFn):
             by_partition[("articles", value)].append(to_row(result.article))
             for investment in result.investments:
                 by_partition[("investments", value)].append(to_row(investment))
-        for (table, value), rows in sorted(by_partition.items()):
+        # Investments first, articles last: an article file is the group's commit marker, so a
+        # document whose article is visible has all its investment rows committed too.
+        for (table, value), rows in sorted(by_partition.items(), key=lambda item: (item[0][0] == "articles", item[0])):
             path = FileSystems.join(partition_dir(self.output, table, value), file_name(self.run_id, shard))
             yield write_parquet(path, table, rows, self.run_id, self.output)
             (self.articles if table == "articles" else self.investments).inc(len(rows))
