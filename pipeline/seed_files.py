@@ -24,6 +24,7 @@ from apache_beam.metrics import Metrics
 
 from pipeline.metrics import METRICS_NAMESPACE
 from transforms.errors import error_record
+from transforms.outcomes import ERRORS
 from transforms.records import InputRef, RawDocument
 from transforms.text.decode import (
     InputRejected,
@@ -117,7 +118,7 @@ class ReadSeedFileFn(beam.DoFn):
     reaches this stage as chunk pointers made by IndexSeedFilesFn.
     """
 
-    ERRORS = "errors"
+    ERRORS = ERRORS
 
     def __init__(self, run_id: str, max_doc_bytes: int) -> None:
         self.run_id = run_id

@@ -19,12 +19,12 @@ from transforms.deals.classify import classify
 from transforms.deals.extract import extract_deals
 from transforms.errors import doc_error
 from transforms.nlp.language import english_only
+from transforms.outcomes import ERRORS
 from transforms.records import Article, DocResult, ExtractedText, Investment, RawDocument
 from transforms.text.decode import InputRejected, content_hash
 from transforms.text.extract import ExtractorSettings, extract_text, make_settings
 
 LOG = logging.getLogger(__name__)
-ERRORS = "errors"
 NAMESPACE = "dealstream"
 
 

@@ -16,12 +16,12 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline.output.atomic import write_atomically
 from pipeline.output.committed import read_file, run_files
+from transforms.outcomes import NON_TERMINAL_STAGES
 
 # Errors recorded for an article that was still written (deal extraction failed): they are
 # worth seeing but are not the input's outcome.
 # Feeds: a recovered ill-formed feed, and a page failure whose entry was written from its
 # own text (text_source = feed_content).
-NON_TERMINAL_STAGES = frozenset({"extract_deals", "parse_feed_recovered", "fetch_page_fallback"})
 
 
 @dataclass

@@ -29,6 +29,7 @@ from pipeline.metrics import METRICS_NAMESPACE
 from pipeline.output.writers import shard_of
 from transforms.deals.prefilter import prefilter
 from transforms.errors import error_record
+from transforms.outcomes import NON_TERMINAL_STAGES
 from transforms.records import (
     DocResult,
     ErrorRecord,
@@ -45,7 +46,7 @@ LOG = logging.getLogger(__name__)
 STAGE = "read_warc"
 ERRORS, SKIPS, INDEX = "errors", "skips", "index"
 # Errors recorded for an article that was still written are not the record's outcome.
-_NON_TERMINAL_STAGES = frozenset({"extract_deals"})
+_NON_TERMINAL_STAGES = NON_TERMINAL_STAGES  # the same set as the manifest's (transforms/outcomes.py)
 
 
 @dataclass(frozen=True)

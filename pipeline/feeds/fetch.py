@@ -32,6 +32,7 @@ from pipeline.http.client import ACCEPT_FEED, ACCEPT_HTML, FetchResult, HttpClie
 from pipeline.http.robots import RobotsCache
 from pipeline.metrics import METRICS_NAMESPACE
 from transforms.errors import error_record
+from transforms.outcomes import STAGE_FEED_RECOVERED, STAGE_PAGE_FALLBACK
 from transforms.records import Skip
 from transforms.text.feed_parse import parse_feed
 
@@ -40,8 +41,6 @@ LOG = logging.getLogger(__name__)
 ERRORS, SKIPS, OUTCOMES = "errors", "skips", "outcomes"
 FEED_INPUTS_NAMESPACE = "dealstream.feed_inputs"  # one counter per feed URL
 # Stages of error rows that accompany an outcome instead of being one (see pipeline.accounting.manifest).
-STAGE_FEED_RECOVERED = "parse_feed_recovered"
-STAGE_PAGE_FALLBACK = "fetch_page_fallback"
 
 
 def fetch_error_type(result: FetchResult) -> str:

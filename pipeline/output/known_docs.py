@@ -17,6 +17,7 @@ from apache_beam.metrics import Metrics
 from pipeline.metrics import METRICS_NAMESPACE
 from pipeline.output.committed import absolute, read_file, table_files
 from transforms.errors import doc_skip
+from transforms.outcomes import SKIPS
 from transforms.records import RawDocument
 
 LOG = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def existing_doc_ids(output: str) -> frozenset[str]:
 class DropKnownDocsFn(beam.DoFn):
     """RawDocument -> RawDocument, or a 'duplicate' Skip when DIR already has its doc_id."""
 
-    SKIPS = "skips"
+    SKIPS = SKIPS
 
     def __init__(self, output: str, run_id: str, reprocess: bool = False) -> None:
         self.output = output

@@ -27,6 +27,7 @@ from apache_beam.metrics import Metrics
 
 from pipeline.metrics import METRICS_NAMESPACE
 from pipeline.output.atomic import write_atomically
+from transforms.outcomes import SKIPS
 from transforms.partitioning import partition_dir as partition_segment
 from transforms.partitioning import safe_partition_value
 from transforms.records import (
@@ -39,7 +40,6 @@ from transforms.records import (
 )
 
 LOG = logging.getLogger(__name__)
-SKIPS = "skips"
 
 
 def shard_of(key: str, shards: int) -> int:

@@ -26,9 +26,9 @@ from pipeline.feeds.jobs import EntryJob
 from pipeline.metrics import METRICS_NAMESPACE
 from pipeline.stream.seen_store import load_seen, write_pending
 from transforms.dedup import NEW, Candidate, fingerprint, judge
+from transforms.outcomes import SKIPS
 from transforms.records import SeenEntry, Skip
 
-SKIPS = "skips"
 EXPIRED = "expired"
 
 # Keyed state of DedupEntriesFn (module level: Beam finds them in the DoFn's signature).

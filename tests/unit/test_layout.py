@@ -23,6 +23,7 @@ TRANSFORMS_PACKAGES = {"text", "deals", "entities", "nlp", "data", "ledger"}
 LAYERS: list[tuple[str, int]] = [
     ("transforms.records", 0),
     ("transforms.partitioning", 0),
+    ("transforms.outcomes", 0),
     ("transforms.entities", 1),
     ("transforms.nlp", 1),
     ("transforms.text", 2),
