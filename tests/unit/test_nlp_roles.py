@@ -51,3 +51,14 @@ def test_extracted_text_carries_detected_language():
     doc = RawDocument(doc_id="y", source_kind="seed_file", source="y.html", url=None, fetched_at=None,
                       content=html.encode(), content_type="text/html")
     assert extract_text(doc, make_settings()).language == "de"  # the text wins over the lang attribute
+
+
+def test_party_places_come_from_the_party_not_the_sentence():
+    from transforms.deals.roles import party_places
+
+    s = "Terumo Corp of Japan agreed to buy Brightwater Pumps, an Ohio maker of valves."
+    assert party_places(s, 0, len(s), 0, len("Terumo Corp")) == ["Japan"]
+    s = "Lumen Grid, a Chinese engineering company, will build a plant in Kenya."
+    assert party_places(s, 0, len(s), 0, len("Lumen Grid")) == ["Chinese"]
+    s = "Lumen Grid will build a plant in Kenya."
+    assert party_places(s, 0, len(s), 0, len("Lumen Grid")) == []

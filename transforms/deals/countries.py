@@ -12,6 +12,7 @@ from collections import Counter
 
 from transforms.deals.cues import find_triggers
 from transforms.deals.lead import Candidate, Story
+from transforms.deals.roles import party_places
 from transforms.entities.countries import city_country, find_countries, place_country, ticker_country
 from transforms.entities.money import Money
 from transforms.entities.orgs import NameRun, name_runs
@@ -90,6 +91,11 @@ def investor_country(
             cc = ticker_country(inv.ticker)
             if cc and (inv.ticker.find(".") > 0 or story.wire):
                 return cc
+    if inv is not None and sp.start <= inv.start < sp.end:
+        for place in party_places(text, sp.start, sp.end, inv.start, inv.end):
+            cc = _demonym(place) or place_code(place)
+            if cc:
+                return cc  # the parse ties the place to the party ("X of Japan", "X, a Chinese firm")
     # the headline: "ITALY'S ACME PETROLI BUYS STAKE", "Saudi group to invest"
     title = story.title
     trig_pos = _title_trigger_pos(title) if title else None

@@ -139,3 +139,29 @@ def span_types(text: str, start: int, end: int, a: int, b: int) -> set[str]:
         if es >= a - 2 and ee <= b + 2 and (min(ee, b) - max(es, a)) >= 0.6 * (b - a):
             out.add(e.label_)
     return out
+
+
+def party_places(text: str, start: int, end: int, a: int, b: int) -> list[str]:
+    """Place/nationality words the sentence attaches to the party ``text[a:b]`` by the parse.
+
+    "Terumo Corp of Japan", "X, a Chinese engineering company,", "Tokyo-based X": GPE/NORP
+    entities in the party head's ``of`` phrase, its apposition or its own modifiers; never a
+    place elsewhere in the sentence (the dateline, the target's location).
+    """
+    doc = parse(text[start:end])
+    heads = [t for t in doc if a <= start + t.idx < b and not (a <= start + t.head.idx < b)]
+    if not heads:
+        return []
+    head = heads[0]
+    found: list[str] = []
+    zones = [c for c in head.children if c.dep_ in ("appos", "amod", "compound", "nmod", "npadvmod")]
+    zones += [g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+              if g.dep_ == "pobj"]
+    for z in zones:
+        lo, hi = min(t.i for t in z.subtree), max(t.i for t in z.subtree) + 1
+        for e in doc.ents:
+            if e.label_ in ("GPE", "NORP") and lo <= e.start and e.end <= hi:
+                if z.dep_ == "appos" and any(t.dep_ == "pobj" and t.head.lower_ in ("in", "to") for t in e):
+                    continue  # "a company based in" is fine, "investing in Kenya" is not the party's
+                found.append(e.text)
+    return found
