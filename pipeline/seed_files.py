@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import bz2
 import contextlib
+import errno
+import glob
 import gzip
 import logging
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple
@@ -26,6 +29,7 @@ from pipeline.metrics import METRICS_NAMESPACE
 from transforms.errors import error_record
 from transforms.outcomes import ERRORS
 from transforms.records import InputRef, RawDocument
+from transforms.safety import safety_net
 from transforms.text.decode import (
     InputRejected,
     decode_html,
@@ -59,17 +63,62 @@ def input_kind(path: str) -> str | None:
     return None
 
 
+def _match_local(pattern: str) -> list[tuple[str, int | None]]:
+    """Every name a local pattern matches, as listed: dangling links, FIFOs, directories and
+    names with a backslash included (Beam's matcher drops the first and the last silently)."""
+    out = []
+    for path in glob.glob(pattern, recursive=True, include_hidden=True):
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = None
+        out.append((os.path.abspath(path), size))
+    return out
+
+
 def expand_globs(patterns: list[str]) -> tuple[list[InputRef], list[str]]:
-    """Match every pattern; returns the file pointers and the patterns that matched nothing."""
+    """Match every pattern; returns the pointers and the patterns that matched nothing.
+
+    Every match is listed, whatever it is: the reader gives anything that is not a readable
+    regular file its own error row, so no matched name vanishes.
+    """
     refs: dict[str, InputRef] = {}
     empty: list[str] = []
-    for pattern, result in zip(patterns, FileSystems.match(patterns), strict=True):
-        files = [m for m in result.metadata_list if not os.path.isdir(m.path)]
-        if not files:
+    for pattern in patterns:
+        if "://" in pattern:
+            result = FileSystems.match([pattern])[0]
+            matches = [(m.path, m.size_in_bytes) for m in result.metadata_list]
+        else:
+            matches = _match_local(pattern)
+        if not matches:
             empty.append(pattern)
-        for meta in files:
-            refs.setdefault(meta.path, InputRef("seed_file", meta.path, size=meta.size_in_bytes))
+        for path, size in matches:
+            refs.setdefault(path, InputRef("seed_file", path, size=size))
     return sorted(refs.values(), key=lambda r: r.source), empty
+
+
+def not_a_readable_file(path: str) -> tuple[str, str] | None:
+    """(error_type, message) when a listed local path cannot be read as a file, else None.
+
+    Checked before opening, so a FIFO never blocks the reader and a device is never read.
+    """
+    if "://" in path:
+        return None
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "link_loop", "symbolic link loop"
+        if os.path.islink(path):
+            return "broken_link", f"symbolic link to a missing target ({os.readlink(path)})"
+        return "unreadable", f"{type(err).__name__}: {err.strerror}"
+    if stat.S_ISDIR(info.st_mode):
+        return "directory", "the pattern matched a directory, not a file"
+    if not stat.S_ISREG(info.st_mode):
+        return "not_a_regular_file", "a FIFO, socket or device file, not a regular file"
+    if not os.access(path, os.R_OK):
+        return "unreadable", "permission denied"
+    return None
 
 
 @contextlib.contextmanager
@@ -109,6 +158,13 @@ def _read_limited(path: str, limit: int) -> bytes:
 # long tail. Small chunks balance work; each costs one open+seek when read.
 CHUNK_MAX_LINES = 8
 CHUNK_MAX_BYTES = 8 << 20
+# Amplification bounds for one compressed .jsonl file (docs/reliability.md): a few KB of gzip
+# must not become millions of rows or minutes of reading. Beyond either, the rest of the file
+# is one error row (the lines before it keep their own outcomes).
+MAX_DECOMPRESSION_RATIO = 100  # decompressed / compressed bytes, checked past MIN_BOMB_BYTES
+MIN_BOMB_BYTES = 1 << 20
+MAX_BAD_LINES_PER_FILE = 1000  # error rows from one compressed file before it is abandoned
+MAX_LINES_PER_FILE = 10_000_000  # lines read from one file, blank ones included
 
 
 class ReadSeedFileFn(beam.DoFn):
@@ -125,6 +181,11 @@ class ReadSeedFileFn(beam.DoFn):
         self.max_doc_bytes = max_doc_bytes
         self.inputs = Metrics.counter(METRICS_NAMESPACE, "inputs_read")
 
+    def count_failed_input(self, ref: InputRef) -> None:
+        """The safety net's hook: a whole file that failed is one input (a chunk's lines were counted)."""
+        if ref.offset is None:
+            self.inputs.inc()
+
     def _error(self, ref: InputRef, error_type: str, message: str, line: int | None = None, sample=None):
         return beam.pvalue.TaggedOutput(
             self.ERRORS,
@@ -133,6 +194,7 @@ class ReadSeedFileFn(beam.DoFn):
             ),
         )
 
+    @safety_net(STAGE)
     def process(self, ref: InputRef) -> Iterator:
         if ref.offset is not None:
             yield from read_jsonl_chunk(self.run_id, ref)
@@ -189,10 +251,20 @@ class ReadSeedFileFn(beam.DoFn):
             content_type=f"text/html; charset={charset}",
         )
 
+    def _abandon(self, ref: InputRef, after_line: int, why: str) -> Iterator:
+        """The rest of an amplifying file as one input with one error row."""
+        self.inputs.inc()
+        yield self._error(
+            ref, "amplification_limit",
+            f"rest of the file not read after line {after_line}: {why} (limits: ratio {MAX_DECOMPRESSION_RATIO}, "
+            f"{MAX_BAD_LINES_PER_FILE} bad lines, {MAX_LINES_PER_FILE} lines)", after_line + 1,
+        )
+
     def _read_jsonl(self, ref: InputRef, chunked: bool = False) -> Iterator:
         """Count and check every line; parse it here, or (chunked) emit pointers to chunks of lines."""
         line_number = position = 0
         chunk: list[int] = []  # [first line, offset, bytes, lines]
+        bad_lines = 0
 
         def flush():
             if chunk:
@@ -210,6 +282,12 @@ class ReadSeedFileFn(beam.DoFn):
                         break
                     position += len(line)
                     line_number += 1
+                    if line_number > MAX_LINES_PER_FILE or (
+                        ref.size and position > MIN_BOMB_BYTES and position > MAX_DECOMPRESSION_RATIO * ref.size
+                        and not chunked
+                    ):
+                        yield from self._abandon(ref, line_number - 1, f"{position} bytes / {line_number} lines read")
+                        return
                     too_long = len(line) > self.max_doc_bytes and not line.endswith(b"\n")
                     while too_long and line and not line.endswith(b"\n"):
                         line = handle.readline(_READ_CHUNK)  # skip the rest without holding it
@@ -227,7 +305,12 @@ class ReadSeedFileFn(beam.DoFn):
                         )
                         continue
                     if not chunked:
-                        yield from jsonl_item(self.run_id, ref, line, line_number)
+                        for out in jsonl_item(self.run_id, ref, line, line_number):
+                            bad_lines += isinstance(out, beam.pvalue.TaggedOutput)
+                            yield out
+                        if bad_lines >= MAX_BAD_LINES_PER_FILE:
+                            yield from self._abandon(ref, line_number, f"{bad_lines} bad lines")
+                            return
                         continue
                     if chunk and (chunk[3] >= CHUNK_MAX_LINES or chunk[2] + len(line) > CHUNK_MAX_BYTES):
                         yield flush()
@@ -310,7 +393,12 @@ class IndexSeedFilesFn(ReadSeedFileFn):
     """File pointer -> work units: the file itself, or for an uncompressed .jsonl one pointer per
     chunk of lines (its lines are counted here, where they are read)."""
 
+    @safety_net(STAGE)
     def process(self, ref: InputRef) -> Iterator:
+        if (bad := not_a_readable_file(ref.source)) is not None:
+            self.inputs.inc()
+            yield self._error(ref, *bad)
+            return
         if input_kind(ref.source) == "jsonl" and not ref.source.lower().endswith((".gz", ".bz2")):
             yield from self._read_jsonl(ref, chunked=True)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,9 @@ def pytest_collection_modifyitems(config, items):
         parts = Path(str(item.fspath)).relative_to(REPO / "tests").parts
         if parts[0] in TIERS:
             item.add_marker(getattr(pytest.mark, parts[0]))
+
+
+# Strict mode: the safety net (transforms/safety.py) re-raises unexpected exceptions, so a bug
+# fails its test instead of becoming an error row. Subprocess CLI runs inherit it. Tests of the
+# net itself turn it off for their own runs.
+os.environ.setdefault("DEALSTREAM_STRICT", "1")

@@ -21,6 +21,7 @@ from transforms.errors import doc_error
 from transforms.nlp.language import english_only
 from transforms.outcomes import ERRORS
 from transforms.records import Article, DocResult, ExtractedText, Investment, RawDocument
+from transforms.safety import safety_net, unexpected_error
 from transforms.text.decode import InputRejected, content_hash
 from transforms.text.extract import ExtractorSettings, extract_text, make_settings
 
@@ -53,6 +54,7 @@ class ExtractTextFn(beam.DoFn):
             self.last_log = now
             LOG.info("extracted %d documents in this worker (%.1f docs/s)", self.seen, self.seen / (now - self.started))
 
+    @safety_net("extract")
     def process(self, doc: RawDocument) -> Iterator:
         assert self.settings is not None
         self._progress()
@@ -61,12 +63,6 @@ class ExtractTextFn(beam.DoFn):
         except InputRejected as err:
             self.failed.inc()
             yield beam.pvalue.TaggedOutput(ERRORS, doc_error(self.run_id, "extract", doc, err.error_type, err.message))
-        except Exception as err:  # dead letter: an extractor bug must not stop the run
-            self.failed.inc()
-            LOG.warning("extraction failed for %s: %r", doc.source, err)
-            yield beam.pvalue.TaggedOutput(
-                ERRORS, doc_error(self.run_id, "extract", doc, type(err).__name__, repr(err))
-            )
 
 
 class ClassifyFn(beam.DoFn):
@@ -80,13 +76,10 @@ class ClassifyFn(beam.DoFn):
         self.ingested_at = ingested_at
         self.pipeline_version = pipeline_version
 
+    @safety_net("classify")
     def process(self, item: ExtractedText) -> Iterator:
         doc = item.doc
-        try:
-            verdict = english_only(item.language) or classify(item.title, item.text)
-        except Exception as err:  # dead letter
-            yield beam.pvalue.TaggedOutput(ERRORS, doc_error(self.run_id, "classify", doc, type(err).__name__, repr(err)))
-            return
+        verdict = english_only(item.language) or classify(item.title, item.text)
         yield Article(
             doc_id=doc.doc_id,
             run_id=self.run_id,
@@ -157,24 +150,15 @@ class ExtractDealsFn(beam.DoFn):
         self.run_id = run_id
         self.deals_found = Metrics.counter(NAMESPACE, "deals_found")
 
+    @safety_net("deals")  # the article is lost too: terminal, unlike "extract_deals" below
     def process(self, article: Article) -> Iterator:
         if not article.is_investment:
             yield DocResult(article)
             return
         try:
             deals = extract_deals(article.title, article.text, article.published_at)
-        except Exception as err:  # dead letter: keep the article, record the failure
-            LOG.warning("deal extraction failed for %s: %r", article.source, err)
-            yield beam.pvalue.TaggedOutput(
-                ERRORS,
-                doc_error(
-                    self.run_id,
-                    "extract_deals",
-                    RawDocument(article.doc_id, article.source_kind, article.source, article.url, None, None, "text/plain", text=article.text),
-                    type(err).__name__,
-                    repr(err),
-                ),
-            )
+        except Exception as err:  # the net, keeping the article: its deal rows are what failed
+            yield beam.pvalue.TaggedOutput(ERRORS, unexpected_error(self.run_id, "extract_deals", article, err))
             deals = []
         self.deals_found.inc(len(deals))
         yield DocResult(article, investment_rows(article, deals))

@@ -31,6 +31,7 @@ class Outcomes:
     errors: int = 0
     skipped: int = 0
     non_terminal_errors: int = 0
+    unexpected_errors: int = 0  # rows of the safety net (error_type "unexpected:..."): our bugs
     investment_articles: int = 0
     errors_by_type: dict[str, int] = field(default_factory=dict)
     skipped_by_reason: dict[str, int] = field(default_factory=dict)
@@ -60,6 +61,8 @@ def count_outcomes(output: str, files: list[str]) -> Outcomes:
             outcomes.investments += read_file(output, relative, ["doc_id"]).num_rows
         elif table == "errors":
             for row in read_file(output, relative, ["stage", "error_type"]).to_pylist():
+                if str(row["error_type"]).startswith("unexpected:"):
+                    outcomes.unexpected_errors += 1
                 if row["stage"] in NON_TERMINAL_STAGES:
                     outcomes.non_terminal_errors += 1
                 else:

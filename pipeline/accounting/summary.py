@@ -90,6 +90,8 @@ def render_summary(
         parts.append(
             "Skipped by reason: " + ", ".join(f"{k} {v}" for k, v in outcomes.skipped_by_reason.items())
         )
+    if outcomes.unexpected_errors:
+        parts.append(f"Unexpected errors (caught by the safety net; please report): {outcomes.unexpected_errors}")
     if outcomes.non_terminal_errors:
         parts.append(f"Deal-extraction errors on written articles: {outcomes.non_terminal_errors}")
     docs_per_s = inputs_read / seconds if seconds > 0 else 0.0

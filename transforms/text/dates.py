@@ -40,15 +40,22 @@ def parse_stated_date(value: str | None) -> datetime | None:
     except ValueError:
         try:
             parsed = parsedate_to_datetime(raw)  # RFC 822, as in RSS
-        except (TypeError, ValueError, IndexError):
-            parsed = _dateparser().parse(
-                raw, settings={"RETURN_AS_TIMEZONE_AWARE": True, "TO_TIMEZONE": "UTC", "PREFER_DAY_OF_MONTH": "first"}
-            )
+        except (TypeError, ValueError, IndexError, OverflowError):
+            try:
+                parsed = _dateparser().parse(
+                    raw,
+                    settings={"RETURN_AS_TIMEZONE_AWARE": True, "TO_TIMEZONE": "UTC", "PREFER_DAY_OF_MONTH": "first"},
+                )
+            except (OverflowError, ValueError):
+                return None
     if parsed is None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    parsed = parsed.astimezone(UTC)
+    try:
+        parsed = parsed.astimezone(UTC)
+    except (OverflowError, ValueError):  # year 1 or 9999 with an offset: not a real date
+        return None
     return parsed if parsed.year >= _MIN_YEAR else None
 
 

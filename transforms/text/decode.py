@@ -67,10 +67,19 @@ def looks_binary(data: bytes) -> bool:
 
 
 def _valid_codec(name: str) -> str | None:
+    """The codec's name when it is a text encoding (not hex/base64/zlib/rot13), else None."""
     try:
-        return codecs.lookup(name.decode("ascii", "ignore") if isinstance(name, bytes) else name).name
+        info = codecs.lookup(name.decode("ascii", "ignore") if isinstance(name, bytes) else name)
     except LookupError:
         return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
+
+
+def _no_lone_surrogates(value):
+    """JSON may escape half a surrogate pair ("\\ud83d"); such a str cannot be encoded."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
 
 
 def decode_html(data: bytes, http_charset: str | None = None) -> tuple[str, str]:
@@ -131,13 +140,16 @@ def decode_text_file(data: bytes) -> TextFile:
 def parse_jsonl_line(line: bytes) -> JsonlItem:
     """One .jsonl line: an object with ``url`` and ``html`` or ``text``."""
     try:
-        obj = json.loads(line.decode("utf-8"))
+        obj = json.loads(line.decode("utf-8-sig"))
+    except RecursionError:
+        raise InputRejected("malformed_json", "JSON nested too deeply") from None
     except UnicodeDecodeError as err:
         raise InputRejected("invalid_utf8", f"line is not valid UTF-8 at byte {err.start}") from None
     except json.JSONDecodeError as err:
         raise InputRejected("malformed_json", f"malformed JSON: {err.msg} at column {err.colno}") from None
     if not isinstance(obj, dict):
         raise InputRejected("malformed_json", f"expected a JSON object, got {type(obj).__name__}")
+    obj = {key: _no_lone_surrogates(obj.get(key)) for key in ("url", "html", "text", "title", "published")}
     html, text = obj.get("html"), obj.get("text")
     for key in ("url", "html", "text", "title", "published"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
