@@ -15,7 +15,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.archives.options import WarcConfigError, add_warc_arguments, warc_settings_from_args
 from pipeline.archives.source import WarcInput
-from pipeline.common.arg_types import positive_int, rate
+from pipeline.common.arg_types import non_negative_float, positive_int, rate
 from pipeline.common.logs import configure_logging  # noqa: F401 - the commands configure logging through config
 from pipeline.common.paths import is_local
 from pipeline.common.runners import DEFAULT_RUNNER
@@ -24,6 +24,7 @@ from pipeline.feeds.options import add_feed_arguments, feed_settings_from_args
 from pipeline.graph import RunConfig
 from pipeline.output.run_state import run_id_problem
 from pipeline.seed_files import expand_globs
+from transforms.text.bounded import DEFAULT_MAX_DOC_SECONDS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -57,6 +58,14 @@ class DealstreamOptions(PipelineOptions):
             default=DEFAULT_MAX_DOC_BYTES,
             help=f"Documents larger than this are rejected as too_large without being read whole "
             f"(default: {DEFAULT_MAX_DOC_BYTES}).",
+        )
+        parser.add_argument(
+            "--max-doc-seconds",
+            dest="max_doc_seconds",
+            type=non_negative_float,
+            default=DEFAULT_MAX_DOC_SECONDS,
+            help=f"Time bound on one document's extraction, enforced in a child process that is killed "
+            f"beyond it (a 'timeout' error row); 0 turns the bound off (default: {DEFAULT_MAX_DOC_SECONDS:g}).",
         )
         parser.add_argument(
             "--max-error-rate",
@@ -259,6 +268,7 @@ def validate(args: argparse.Namespace, now: datetime) -> RunConfig:
         started_at=now,
         seed_refs=refs,
         max_doc_bytes=args.max_doc_bytes,
+        max_doc_seconds=args.max_doc_seconds,
         num_shards=args.num_shards,
         strip_sidebars=args.strip_sidebars,
         feeds=feeds,

@@ -21,6 +21,7 @@ from pipeline.output.writers import WriteArticles, WriteRunLog
 from pipeline.seed_files import ReadSeeds
 from transforms.records import InputRef
 from transforms.stages import ClassifyArticles, ExtractArticles, ExtractDeals
+from transforms.text.bounded import DEFAULT_MAX_DOC_SECONDS
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class RunConfig:
     started_at: datetime
     seed_refs: list[InputRef] = field(default_factory=list)
     max_doc_bytes: int = 5 * 1024 * 1024
+    max_doc_seconds: float = DEFAULT_MAX_DOC_SECONDS
     num_shards: int = 4
     strip_sidebars: bool = True
     pipeline_version: str = __version__
@@ -107,14 +109,16 @@ class ProcessDocuments(beam.PTransform):
     """
 
     def __init__(self, output: str, run_id: str, strip_sidebars: bool, started_at: datetime | None,
-                 pipeline_version: str, reprocess: bool = False) -> None:
+                 pipeline_version: str, reprocess: bool = False,
+                 max_doc_seconds: float = DEFAULT_MAX_DOC_SECONDS) -> None:
         super().__init__()
+        self.max_doc_seconds = max_doc_seconds
         self.output, self.run_id, self.strip_sidebars = output, run_id, strip_sidebars
         self.started_at, self.pipeline_version, self.reprocess = started_at, pipeline_version, reprocess
 
     def expand(self, docs: beam.PCollection) -> ProcessedDocs:
         new = docs | "DropKnownDocs" >> DropKnownDocs(self.output, self.run_id, self.reprocess)
-        texts = new.docs | "ExtractArticles" >> ExtractArticles(self.run_id, self.strip_sidebars)
+        texts = new.docs | "ExtractArticles" >> ExtractArticles(self.run_id, self.strip_sidebars, self.max_doc_seconds)
         articles = texts.texts | "ClassifyArticles" >> ClassifyArticles(
             self.run_id, self.started_at, self.pipeline_version
         )
@@ -131,7 +135,8 @@ def build_pipeline(
     docs, errors, skips = read_sources(p, config, feed_outcomes, warc_events, entry_filter)
     reprocess = config.warc is not None and config.warc.settings.reprocess
     results = docs | "ProcessDocuments" >> ProcessDocuments(
-        config.output, config.run_id, config.strip_sidebars, config.started_at, config.pipeline_version, reprocess
+        config.output, config.run_id, config.strip_sidebars, config.started_at, config.pipeline_version, reprocess,
+        config.max_doc_seconds,
     )
     written = results.results | "WriteArticles" >> WriteArticles(config.output, config.run_id, config.num_shards)
 

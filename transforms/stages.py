@@ -22,6 +22,7 @@ from transforms.nlp.language import english_only
 from transforms.outcomes import ERRORS
 from transforms.records import Article, DocResult, ExtractedText, Investment, RawDocument
 from transforms.safety import safety_net, unexpected_error
+from transforms.text.bounded import DEFAULT_MAX_DOC_SECONDS, extract_bounded
 from transforms.text.decode import InputRejected, content_hash
 from transforms.text.extract import ExtractorSettings, extract_text, make_settings
 
@@ -35,9 +36,11 @@ PROGRESS_EVERY_SECONDS = 30.0
 class ExtractTextFn(beam.DoFn):
     """RawDocument -> ExtractedText; failures -> 'errors'. Logs progress on long runs."""
 
-    def __init__(self, run_id: str, strip_sidebars: bool = True) -> None:
+    def __init__(self, run_id: str, strip_sidebars: bool = True,
+                 max_doc_seconds: float = DEFAULT_MAX_DOC_SECONDS) -> None:
         self.run_id = run_id
         self.strip_sidebars = strip_sidebars
+        self.max_doc_seconds = max_doc_seconds  # 0: no bound, extract in this process
         self.settings: ExtractorSettings | None = None
         self.failed = Metrics.counter(NAMESPACE, "extract_failed")
         self.seen = 0
@@ -59,7 +62,10 @@ class ExtractTextFn(beam.DoFn):
         assert self.settings is not None
         self._progress()
         try:
-            yield extract_text(doc, self.settings)
+            if self.max_doc_seconds > 0:
+                yield extract_bounded(doc, self.strip_sidebars, self.max_doc_seconds)
+            else:
+                yield extract_text(doc, self.settings)
         except InputRejected as err:
             self.failed.inc()
             yield beam.pvalue.TaggedOutput(ERRORS, doc_error(self.run_id, "extract", doc, err.error_type, err.message))
@@ -167,13 +173,15 @@ class ExtractDealsFn(beam.DoFn):
 class ExtractArticles(beam.PTransform):
     """RawDocument -> ExtractedText; 'errors' carries ErrorRecords."""
 
-    def __init__(self, run_id: str, strip_sidebars: bool = True) -> None:
+    def __init__(self, run_id: str, strip_sidebars: bool = True,
+                 max_doc_seconds: float = DEFAULT_MAX_DOC_SECONDS) -> None:
         super().__init__()
         self.run_id = run_id
         self.strip_sidebars = strip_sidebars
+        self.max_doc_seconds = max_doc_seconds
 
     def expand(self, docs):
-        return docs | "Trafilatura" >> beam.ParDo(ExtractTextFn(self.run_id, self.strip_sidebars)).with_outputs(
+        return docs | "Trafilatura" >> beam.ParDo(ExtractTextFn(self.run_id, self.strip_sidebars, self.max_doc_seconds)).with_outputs(
             ERRORS, main="texts"
         )
 

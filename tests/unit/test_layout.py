@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, int]] = [
     ("transforms.dedup", 2),
     ("transforms.deals", 3),
     ("transforms.ledger", 3),
+    ("transforms.safety", 3),
     ("transforms.stages", 4),
     ("pipeline.__init__", 10),
     ("pipeline.metrics", 10),
