@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 OUT ?= out
 
-.PHONY: train test-fast test-kill eval-deals run test test-dataflow eval eval-language eval-extraction bench bench-backfill prefilter-recall lint clean install install-test
+.PHONY: train test-fast test-kill eval-deals run test test-dataflow eval eval-language eval-extraction bench bench-backfill prefilter-recall lint clean install install-test bench-bound fuzz
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,14 @@ bench: $(VENV)/.installed-test
 ## make bench-backfill: WARC backfill docs/s and peak RSS (1 and 2 workers, pre-filter, two archive sizes)
 bench-backfill: $(VENV)/.installed-test
 	$(PY) -m bench.bench_backfill
+
+## make fuzz: >= 10,000 hostile seed inputs through the CLI in batches; prints class -> outcome
+fuzz: $(VENV)/.installed-test
+	$(PY) -m tools.fuzz --inputs 10000 --batch 500
+
+## make bench-bound: cost of --max-doc-seconds (bounded child vs in-process) on the AEB pages
+bench-bound: $(VENV)/.installed-test
+	$(PY) -m bench.bench_doc_bound
 
 ## make prefilter-recall: the pre-filter's recall against full extraction (needs ../shared)
 prefilter-recall: $(VENV)/.installed-test
