@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 # Outcome names used in counters, skip rows and the run manifest.
 OUTCOME_ARTICLE = "article"
@@ -288,7 +288,7 @@ TABLES: dict[str, tuple[type, pa.Schema, str]] = {
 # every partition is the null one).
 # The deal ledger (docs/ledger.md): one row per real-world deal, a snapshot rewritten atomically
 # at DIR/deals/deals.parquet after every run. Not partitioned, so not in TABLES (compaction and
-# the partitioned loaders do not apply); `dealstream schema` prints it with the tables.
+# the partitioned loaders do not apply); `dealstream schema` prints it with the tables (SCHEMA_VERSION 2).
 DEAL_SCHEMA = pa.schema(
     [
         ("deal_id", pa.string()),

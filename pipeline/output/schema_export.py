@@ -15,7 +15,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from transforms.records import SCHEMA_VERSION, TABLES
+from transforms.records import DEAL_SCHEMA, SCHEMA_VERSION, TABLES
+
+# Tables that are one snapshot file, not hive-partitioned (docs/ledger.md).
+SNAPSHOTS: dict[str, pa.Schema] = {"deals": DEAL_SCHEMA}
 
 FORMATS = ("bigquery", "json", "duckdb")
 
@@ -25,11 +28,11 @@ TableDescription = dict[str, Any]
 
 def file_schemas() -> dict[str, pa.Schema]:
     """Columns inside the files, per table (the partition column is in the path only)."""
-    return {name: schema for name, (_, schema, _) in TABLES.items()}
+    return {name: schema for name, (_, schema, _) in TABLES.items()} | SNAPSHOTS
 
 
-def partition_columns() -> dict[str, str]:
-    return {name: column for name, (_, _, column) in TABLES.items()}
+def partition_columns() -> dict[str, str | None]:
+    return {name: column for name, (_, _, column) in TABLES.items()} | {name: None for name in SNAPSHOTS}
 
 
 def describe_table(schema: pa.Schema, partition: str | None) -> TableDescription:
@@ -223,7 +226,7 @@ def main(argv: Sequence[str]) -> int:
     )
     parser.add_argument("--format", choices=FORMATS, default="json", help="Output format (default: json).")
     parser.add_argument(
-        "--table", choices=sorted(TABLES), default=None, help="Only this table (default: every table)."
+        "--table", choices=sorted(file_schemas()), default=None, help="Only this table (default: every table)."
     )
     args = parser.parse_args(list(argv))
     print(render(args.format, args.table))

@@ -176,14 +176,15 @@ def _write(path: Path, schema: pa.Schema, version: str, i: int) -> None:
 
 
 def _previous(table: str) -> tuple[str, pa.Schema]:
-    """The previous released version's schema, or (while only one exists) the current one minus
-    its last column, standing in for an older release."""
+    """The newest older version's schema of this table that differs from today's, or (while none
+    does) the current one minus its last column, standing in for an older release."""
     contract = _contract()
     versions = _ordered_versions(contract)
-    if len(versions) >= 2:
-        prev = versions[-2]
-        return prev, schema_from_description(contract["versions"][prev][table])
     schema = TABLES[table][1]
+    for prev in reversed(versions[:-1]):  # the newest older version in which this table differs
+        described = contract["versions"][prev].get(table)
+        if described is not None and schema_from_description(described) != schema:
+            return prev, schema_from_description(described)
     return "simulated-previous", schema.remove(len(schema) - 1)
 
 

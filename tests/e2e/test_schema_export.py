@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from pipeline.output.schema_export import FORMATS, bigquery_fields, describe_schemas, render
-from transforms.records import INVESTMENT_SCHEMA, SCHEMA_VERSION, TABLES
+from transforms.records import DEAL_SCHEMA, INVESTMENT_SCHEMA, SCHEMA_VERSION, TABLES
 
 
 def test_bigquery_types_and_modes() -> None:
@@ -29,7 +29,7 @@ def test_bigquery_single_table_is_a_bq_schema_list() -> None:
     parsed = json.loads(render("bigquery", "articles"))
     assert isinstance(parsed, list)
     assert [f["name"] for f in parsed] == TABLES["articles"][1].names
-    assert set(json.loads(render("bigquery"))) == set(TABLES)
+    assert set(json.loads(render("bigquery"))) == set(TABLES) | {"deals"}
 
 
 def test_json_matches_the_contract_description() -> None:
@@ -64,13 +64,13 @@ def test_every_format_renders_every_table(fmt: str) -> None:
         con = duckdb.connect()
         con.execute(text)
         rendered = {r[0]: [c[0] for c in con.execute(f'DESCRIBE "{r[0]}"').fetchall()] for r in con.execute("SHOW TABLES").fetchall()}
-        expected = {name: schema.names + [part] for name, (_, schema, part) in TABLES.items()}
+        expected = {name: schema.names + [part] for name, (_, schema, part) in TABLES.items()} | {"deals": DEAL_SCHEMA.names}
     elif fmt == "bigquery":
         rendered = {name: [f["name"] for f in fields] for name, fields in json.loads(text).items()}
-        expected = {name: schema.names for name, (_, schema, _) in TABLES.items()}
+        expected = {name: schema.names for name, (_, schema, _) in TABLES.items()} | {"deals": DEAL_SCHEMA.names}
     else:
         rendered = {name: [c["name"] for c in table["columns"]] for name, table in json.loads(text)["tables"].items()}
-        expected = {name: schema.names for name, (_, schema, _) in TABLES.items()}
+        expected = {name: schema.names for name, (_, schema, _) in TABLES.items()} | {"deals": DEAL_SCHEMA.names}
     assert rendered == expected
 
 
