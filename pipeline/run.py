@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipeline.accounting import progress
 from pipeline.accounting.manifest import (
     committed_files,
     count_outcomes,
@@ -86,8 +87,12 @@ def _execute(config: RunConfig, beam_args: list[str], options_record: dict, max_
     started = time.monotonic()
     p = beam.Pipeline(options=PipelineOptions(beam_args))
     build_pipeline(p, config)
-    result = p.run()
-    result.wait_until_finish()
+    with progress.watch(config.output, config.run_id, lambda: progress.known_total(config),
+                        enabled=not quiet and progress.is_local_run(config.output, beam_args)) as watcher:
+        result = p.run()
+        result.wait_until_finish()
+        if watcher is not None:
+            watcher.finish({name: counter_value(result, f"{name}_written") for name in ("articles", "errors", "skips")})
     pipeline_seconds = time.monotonic() - started
     inputs_read = counter_value(result, "inputs_read")
     files = committed_files(config.output, config.run_id)

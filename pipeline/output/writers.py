@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from pipeline.accounting.progress import note
 from pipeline.metrics import METRICS_NAMESPACE
 from pipeline.output.atomic import write_atomically
 from transforms.outcomes import SKIPS
@@ -134,10 +135,12 @@ class WriteLogGroupFn(beam.DoFn):
 
 
 def _key_doc(result: DocResult, shards: int) -> tuple[int, DocResult]:
+    note("articles")  # keyed before the shuffle, so the count is live (accounting/progress.py)
     return shard_of(result.article.doc_id, shards), result
 
 
 def _key_log(record: ErrorRecord | Skip, shards: int) -> tuple[int, ErrorRecord | Skip]:
+    note("errors" if isinstance(record, ErrorRecord) else "skips")
     return shard_of(record.source + str(record.line_number), shards), record
 
 
