@@ -64,11 +64,9 @@ class _Tally:
             self._write()
 
     def _write(self) -> None:
-        temp = f"{self.path}.tmp"
-        try:
-            with open(temp, "w", encoding="utf-8") as handle:
+        try:  # rewritten in place: a reader catching it half-written skips it for one tick
+            with open(self.path, "w", encoding="utf-8") as handle:
                 json.dump(self.counts, handle)
-            os.replace(temp, self.path)
         except OSError as err:  # the run ended and its directory is gone: progress is best effort
             LOG.debug("progress: cannot write %s: %s", self.path, err)
 
