@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.accounting import progress
 from pipeline.accounting.manifest import (
     committed_files,
     count_outcomes,
@@ -22,6 +21,7 @@ from pipeline.accounting.manifest import (
     write_json_atomically,
 )
 from pipeline.accounting.summary import render_summary
+from pipeline.common import progress
 from pipeline.common.paths import is_local
 from pipeline.common.runners import runner_of
 from pipeline.config import (

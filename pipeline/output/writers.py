@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from pipeline.accounting.progress import note
+from pipeline.common.progress import note
 from pipeline.metrics import METRICS_NAMESPACE
 from pipeline.output.atomic import write_atomically
 from transforms.outcomes import SKIPS
@@ -135,7 +135,7 @@ class WriteLogGroupFn(beam.DoFn):
 
 
 def _key_doc(result: DocResult, shards: int) -> tuple[int, DocResult]:
-    note("articles")  # keyed before the shuffle, so the count is live (accounting/progress.py)
+    note("articles")  # keyed before the shuffle, so the count is live (common/progress.py)
     return shard_of(result.article.doc_id, shards), result
 
 

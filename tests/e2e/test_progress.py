@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.accounting import progress
 from pipeline.cli import main
+from pipeline.common import progress
 from tests.outputs import read_rows
 from tests.report_inputs import FIXTURE
 
@@ -92,7 +92,7 @@ def test_progress_changes_nothing_in_the_output(pty_run, tmp_path):
 def test_counts_from_every_process_file_and_a_log_line_when_not_a_tty(tmp_path, monkeypatch, caplog):
     run_dir = tmp_path / "out"
     run_dir.mkdir()
-    caplog.set_level(logging.INFO, logger="pipeline.accounting.progress")
+    caplog.set_level(logging.INFO, logger="pipeline.common.progress")
     with progress.watch(str(run_dir), "r1", lambda: 10, enabled=True, log_every=0.2) as watcher:
         directory = Path(os.environ[progress.ENV])
         (directory / "other-worker.json").write_text(json.dumps({"articles": 3, "errors": 1}))
