@@ -86,13 +86,17 @@ class WriteDocGroupFn(beam.DoFn):
         self.investments = Metrics.counter(METRICS_NAMESPACE, "investments_written")
 
     def process(self, element: tuple[int, Iterable[DocResult]]) -> Iterator:
+        yield from self.write_group(element, self.run_id)
+
+    def write_group(self, element: tuple[int, Iterable[DocResult]], run_id: str) -> Iterator:
+        """Write one group under ``run_id`` (a parameter, so subclasses never set state per element)."""
         shard, results = element
         seen: dict[str, DocResult] = {}
         # Keep one result per doc_id, chosen deterministically (first source, first line).
         for result in sorted(results, key=lambda r: (r.article.source, r.article.doc_id)):
             if result.article.doc_id in seen:
                 yield beam.pvalue.TaggedOutput(
-                    SKIPS, Skip(self.run_id, result.article.source, "duplicate_in_run", result.article.doc_id)
+                    SKIPS, Skip(run_id, result.article.source, "duplicate_in_run", result.article.doc_id)
                 )
                 continue
             seen[result.article.doc_id] = result
@@ -105,8 +109,8 @@ class WriteDocGroupFn(beam.DoFn):
         # Investments first, articles last: an article file is the group's commit marker, so a
         # document whose article is visible has all its investment rows committed too.
         for (table, value), rows in sorted(by_partition.items(), key=lambda item: (item[0][0] == "articles", item[0])):
-            path = FileSystems.join(partition_dir(self.output, table, value), file_name(self.run_id, shard))
-            yield write_parquet(path, table, rows, self.run_id, self.output)
+            path = FileSystems.join(partition_dir(self.output, table, value), file_name(run_id, shard))
+            yield write_parquet(path, table, rows, run_id, self.output)
             (self.articles if table == "articles" else self.investments).inc(len(rows))
 
 
@@ -121,6 +125,10 @@ class WriteLogGroupFn(beam.DoFn):
         self.skips = Metrics.counter(METRICS_NAMESPACE, "skips_written")
 
     def process(self, element: tuple[int, Iterable[ErrorRecord | Skip]]) -> Iterator:
+        yield from self.write_group(element, self.run_id, self.run_date)
+
+    def write_group(self, element: tuple[int, Iterable[ErrorRecord | Skip]], run_id: str, run_date: str) -> Iterator:
+        """Write one group under ``run_id`` into the ``run_date`` partition (parameters, not state)."""
         shard, records = element
         rows: dict[str, list[dict]] = defaultdict(list)
         for record in records:
@@ -128,9 +136,9 @@ class WriteLogGroupFn(beam.DoFn):
         for table, table_rows in sorted(rows.items()):
             table_rows.sort(key=lambda r: (r["source"], r.get("line_number") or 0))
             path = FileSystems.join(
-                partition_dir(self.output, table, self.run_date), file_name(self.run_id, shard)
+                partition_dir(self.output, table, run_date), file_name(run_id, shard)
             )
-            yield write_parquet(path, table, table_rows, self.run_id, self.output)
+            yield write_parquet(path, table, table_rows, run_id, self.output)
             (self.errors if table == "errors" else self.skips).inc(len(table_rows))
 
 

@@ -55,6 +55,18 @@ def window_tag(window) -> str:
     return window.start.to_utc_datetime(has_tz=True).strftime("%Y%m%dT%H%M%SZ")
 
 
+def window_run_id(stream_run_id: str, window) -> str:
+    """The run id of one window's files: the stream's id and the window start (UTC), e.g.
+    ``<stream>-20261202T154500Z``. A pure function of the window, so every bundle and retry of
+    a window names its files alike."""
+    return f"{stream_run_id}-{window_tag(window)}"
+
+
+def window_run_date(window) -> str:
+    """The ``run_date`` partition of a window's errors/skips: the UTC date of its start."""
+    return window.start.to_utc_datetime(has_tz=True).date().isoformat()
+
+
 def feeds_by_host(_tick: Any, feeds: tuple) -> Iterator[tuple[str, tuple[FeedJob, ...]]]:
     """One poll: every enabled feed, grouped by host (the poll step is keyed by host)."""
     groups: dict[str, list[FeedJob]] = defaultdict(list)
@@ -102,15 +114,14 @@ def _log_shard(record: ErrorRecord | Skip, shards: int) -> tuple[int, ErrorRecor
 
 
 class WriteWindowDocsFn(WriteDocGroupFn):
-    """``WriteDocGroupFn`` per window: files named part-<run_id>-<window start>-<shard>.parquet."""
+    """``WriteDocGroupFn`` per window: files named part-<run_id>-<window start>-<shard>.parquet.
 
-    def __init__(self, output: str, run_id: str) -> None:
-        super().__init__(output, run_id)
-        self.stream_run_id = run_id
+    The window's run id is a local value (``window_run_id``): a DoFn instance serves many
+    windows, possibly at once, so nothing per element is kept on ``self``.
+    """
 
     def process(self, element: tuple[int, Iterable], window=beam.DoFn.WindowParam) -> Iterator:  # type: ignore[override]
-        self.run_id = f"{self.stream_run_id}-{window_tag(window)}"
-        yield from super().process(element)
+        yield from self.write_group(element, window_run_id(self.run_id, window))
 
 
 class WriteWindowLogFn(WriteLogGroupFn):
@@ -118,12 +129,9 @@ class WriteWindowLogFn(WriteLogGroupFn):
 
     def __init__(self, output: str, run_id: str) -> None:
         super().__init__(output, run_id, "")
-        self.stream_run_id = run_id
 
     def process(self, element: tuple[int, Iterable], window=beam.DoFn.WindowParam) -> Iterator:  # type: ignore[override]
-        self.run_id = f"{self.stream_run_id}-{window_tag(window)}"
-        self.run_date = window.start.to_utc_datetime(has_tz=True).date().isoformat()
-        yield from super().process(element)
+        yield from self.write_group(element, window_run_id(self.run_id, window), window_run_date(window))
 
 
 def build_stream_pipeline(p: beam.Pipeline, cfg: StreamGraphConfig) -> PipelineOutputs:
