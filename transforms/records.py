@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 # Outcome names used in counters, skip rows and the run manifest.
 OUTCOME_ARTICLE = "article"
@@ -276,16 +276,6 @@ SKIP_SCHEMA = pa.schema(
     ]
 )
 
-# table name -> (record type, file schema, partition column kept in the path only)
-TABLES: dict[str, tuple[type, pa.Schema, str]] = {
-    "articles": (Article, ARTICLE_SCHEMA, "published_date"),
-    "investments": (Investment, INVESTMENT_SCHEMA, "published_date"),
-    "errors": (ErrorRecord, ERROR_SCHEMA, "run_date"),
-    "skips": (Skip, SKIP_SCHEMA, "run_date"),
-}
-
-# Partition columns as readers must pin them (pyarrow infers strings, DuckDB VARCHAR when
-# every partition is the null one).
 # The deal ledger (docs/ledger.md): one row per real-world deal, a snapshot rewritten atomically
 # at DIR/deals/deals.parquet after every run. Not partitioned, so not in TABLES (compaction and
 # the partitioned loaders do not apply); `dealstream schema` prints it with the tables (SCHEMA_VERSION 2).
@@ -315,10 +305,6 @@ DEAL_SCHEMA = pa.schema(
         ("updated_at", pa.timestamp("us", tz="UTC")),
     ]
 )
-
-PARTITION_SCHEMAS: dict[str, pa.Schema] = {
-    name: pa.schema([(col, pa.date32())]) for name, (_, _, col) in TABLES.items()
-}
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
@@ -445,6 +431,23 @@ WARC_INDEX_SCHEMA = pa.schema(
 )
 # The side index is partitioned by the crawl's UTC date (path only), so --from/--to prune files.
 WARC_INDEX_PARTITION = "crawl_date"
+
+# table name -> (record type, file schema, partition column kept in the path only). Every
+# hive-partitioned table under DIR, so `dealstream schema`, the contract and `compact` know
+# each one; warc_index is written by archive runs only.
+TABLES: dict[str, tuple[type, pa.Schema, str]] = {
+    "articles": (Article, ARTICLE_SCHEMA, "published_date"),
+    "investments": (Investment, INVESTMENT_SCHEMA, "published_date"),
+    "errors": (ErrorRecord, ERROR_SCHEMA, "run_date"),
+    "skips": (Skip, SKIP_SCHEMA, "run_date"),
+    "warc_index": (WarcIndexRow, WARC_INDEX_SCHEMA, WARC_INDEX_PARTITION),
+}
+
+# Partition columns as readers must pin them (pyarrow infers strings, DuckDB VARCHAR when
+# every partition is the null one).
+PARTITION_SCHEMAS: dict[str, pa.Schema] = {
+    name: pa.schema([(col, pa.date32())]) for name, (_, _, col) in TABLES.items()
+}
 
 __all__ += ["WarcPointer", "WarcScanError", "WarcIndexRow", "WARC_INDEX_SCHEMA", "WARC_INDEX_PARTITION"]
 
