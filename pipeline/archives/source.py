@@ -39,11 +39,20 @@ from transforms.records import (
     WarcPointer,
     WarcScanError,
 )
+from transforms.safety import (
+    MESSAGE_LIMIT,
+    UNEXPECTED_PREFIX,
+    maybe_inject,
+    safety_net,
+    strict,
+    unexpected_type,
+)
 from transforms.text.decode import InputRejected, decode_html, doc_id_for
 
 LOG = logging.getLogger(__name__)
 
 STAGE = "read_warc"
+SCAN_STAGE = "scan_warc"
 ERRORS, SKIPS, INDEX = "errors", "skips", "index"
 # Errors recorded for an article that was still written are not the record's outcome.
 _NON_TERMINAL_STAGES = NON_TERMINAL_STAGES  # the same set as the manifest's (transforms/outcomes.py)
@@ -86,15 +95,46 @@ def record_number(item: WarcPointer | WarcScanError) -> int:
     return item.record_index + 1
 
 
+def archive_where(path: str) -> tuple[str, None, None, None]:
+    return path, None, None, None
+
+
+def record_where(item: WarcPointer | WarcScanError) -> tuple[str, int, None, None]:
+    """How the safety net names a failed record: its archive and 1-based position, like every WARC row."""
+    return item.warc_file, record_number(item), None, None
+
+
 class ScanArchiveFn(beam.DoFn):
-    """Archive path -> WarcPointer | WarcScanError for each of its records (never raises)."""
+    """Archive path -> WarcPointer | WarcScanError for each of its records (never raises).
+
+    The safety net of the scan (stage ``scan_warc``): an unexpected exception ends the walk
+    with one ``WarcScanError`` typed ``unexpected:<Class>`` for the rest of the archive, which
+    ``ReadWarcRecordFn`` counts as one input and writes as one error row (strict mode re-raises).
+    """
 
     def __init__(self) -> None:
         self.archives = Metrics.counter(METRICS_NAMESPACE, "archives_scanned")
 
     def process(self, path: str) -> Iterator[WarcPointer | WarcScanError]:
         self.archives.inc()
-        yield from scan_archive(path)
+        next_index = 0
+        try:
+            maybe_inject(SCAN_STAGE, path, archive_where)
+            for item in scan_archive(path):
+                next_index = item.record_index + 1
+                yield item
+        except Exception as err:  # the net: one archive's failure is one row, never the run
+            if strict():
+                raise
+            LOG.warning("unexpected %s scanning %s: %r", type(err).__name__, path, err)
+            yield WarcScanError(
+                warc_file=path,
+                warc_offset=None,
+                record_index=next_index,
+                url=None,
+                error_type=unexpected_type(err),
+                message=f"{type(err).__name__}: {err}; rest of the archive not scanned"[:MESSAGE_LIMIT],
+            )
 
 
 class ReadWarcRecordFn(beam.DoFn):
@@ -129,14 +169,24 @@ class ReadWarcRecordFn(beam.DoFn):
         return None
 
     def process(self, item: WarcPointer | WarcScanError) -> Iterator:
-        self.inputs.inc()
+        self.inputs.inc()  # counted before the net, so a failed record is still one input
+        yield from self._read(item)
+
+    def after_failure(self, item: WarcPointer | WarcScanError, row: ErrorRecord) -> Iterator:
+        """The safety net's hook: a record that failed still gets its index row."""
+        if isinstance(item, WarcPointer):
+            yield beam.pvalue.TaggedOutput(INDEX, IndexEvent(item, None, None, None, "error", row.error_type))
+
+    @safety_net(STAGE, where=record_where, atomic=True)
+    def _read(self, item: WarcPointer | WarcScanError) -> Iterator:
         if isinstance(item, WarcScanError):
             where = "" if item.warc_offset is None else f" at offset {item.warc_offset}"
+            by_net = item.error_type.startswith(UNEXPECTED_PREFIX)  # ScanArchiveFn's net
             yield beam.pvalue.TaggedOutput(
                 ERRORS,
                 error_record(
                     self.run_id,
-                    STAGE,
+                    SCAN_STAGE if by_net else STAGE,
                     item.warc_file,
                     item.error_type,
                     f"{item.message}{where}" + (f" ({item.url})" if item.url else ""),

@@ -33,7 +33,8 @@ from pipeline.http.robots import RobotsCache
 from pipeline.metrics import METRICS_NAMESPACE
 from transforms.errors import error_record
 from transforms.outcomes import STAGE_FEED_RECOVERED, STAGE_PAGE_FALLBACK
-from transforms.records import Skip
+from transforms.records import ErrorRecord, Skip
+from transforms.safety import safety_net
 from transforms.text.feed_parse import parse_feed
 
 LOG = logging.getLogger(__name__)
@@ -53,6 +54,16 @@ def fetch_message(result: FetchResult) -> str:
     where = result.final_url if result.final_url == result.url else f"{result.url} -> {result.final_url}"
     status = f"HTTP {result.status}; " if result.status else ""
     return f"{status}{result.error_message or result.error_type} ({where}, {result.attempts} attempt(s))"
+
+
+def feed_where(job: FeedJob) -> tuple[str, None, None, None]:
+    """How the safety net names a failed feed: by its URL, like every feed error row."""
+    return job.spec.url, None, None, None
+
+
+def entry_where(job: EntryJob) -> tuple[str, None, str, str | None]:
+    """How the safety net names a failed entry: its feed as the source, its doc_id, its title."""
+    return job.feed_url, None, job.doc_id, job.title
 
 
 class _FetchFn(beam.DoFn):
@@ -119,14 +130,13 @@ class FetchFeedsFn(_FetchFn):
         _host, jobs = element
         for job in sorted(jobs, key=lambda j: j.spec.url):
             self.feeds_read.inc()
-            try:
-                yield from self._one_feed(job)
-            except Exception as err:  # dead letter: one broken feed must not stop the others
-                LOG.exception("feed %s failed unexpectedly", job.spec.url)
-                self.feeds_failed.inc()
-                self._count_input(job.spec.url)
-                yield self._error("fetch_feed", job.spec.url, type(err).__name__, repr(err))
-                yield self._outcome(job, None, f"{type(err).__name__}: {err}")
+            yield from self._one_feed(job)  # one broken feed is its error row, never the others'
+
+    def after_failure(self, job: FeedJob, row: ErrorRecord) -> Iterator:
+        """The safety net's hook: a feed that failed is one input and still gets a state outcome."""
+        self.feeds_failed.inc()
+        self._count_input(job.spec.url)
+        yield self._outcome(job, None, f"{row.error_type}: {row.message}")
 
     def _outcome(self, job: FeedJob, result: FetchResult | None, error: str | None, **kw):
         return beam.pvalue.TaggedOutput(
@@ -151,6 +161,7 @@ class FetchFeedsFn(_FetchFn):
         yield self._error(stage, job.spec.url, error_type, message, sample=sample)
         yield self._outcome(job, result, f"{error_type}: {message}")
 
+    @safety_net("fetch_feed", where=feed_where)  # not atomic: entries already yielded were counted
     def _one_feed(self, job: FeedJob) -> Iterator:
         assert self.client is not None and self.robots is not None
         spec = job.spec
@@ -237,14 +248,11 @@ class FetchPagesFn(_FetchFn):
     def process(self, element: tuple[str, Iterable[EntryJob]]) -> Iterator:
         _host, jobs = element
         for job in sorted(jobs, key=lambda j: j.doc_id):
-            try:
-                yield from self._one_entry(job)
-            except Exception as err:  # dead letter
-                LOG.exception("entry %s failed unexpectedly", job.url)
-                yield self._error(
-                    "fetch_page", job.feed_url, type(err).__name__, repr(err), doc_id=job.doc_id
-                )
-                yield self._outcome(job, ok=False, new=False, error=repr(err))
+            yield from self._one_entry(job)
+
+    def after_failure(self, job: EntryJob, row: ErrorRecord) -> Iterator:
+        """The safety net's hook: a failed entry still gets its state outcome (it was counted at its feed)."""
+        yield self._outcome(job, ok=False, new=False, error=f"{row.error_type}: {row.message}")
 
     def _outcome(self, job: EntryJob, ok: bool, new: bool, transient: bool = False, error: str | None = None):
         return beam.pvalue.TaggedOutput(
@@ -264,6 +272,7 @@ class FetchPagesFn(_FetchFn):
             ),
         )
 
+    @safety_net("fetch_page", where=entry_where, atomic=True)
     def _one_entry(self, job: EntryJob) -> Iterator:
         assert self.client is not None and self.robots is not None
         if job.url is None or not job.fetch_page:
