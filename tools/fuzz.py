@@ -206,6 +206,14 @@ def good_inputs(directory: Path, n: int, story: str) -> dict[str, str]:
     return names
 
 
+def jsonl_inputs(data: bytes) -> int:
+    """Inputs in an uncompressed .jsonl, counted as the reader counts them: every line that is
+    not blank (bytes.strip) is one. A BOM is not whitespace: a first line holding only a BOM is
+    an input (the reader gives it a row), and it must not be stripped byte by byte
+    (``lstrip(BOM)`` also ate a following 0xEF/0xBB/0xBF byte and hid the BOM-only line)."""
+    return sum(1 for line in data.split(b"\n") if line.strip())
+
+
 def run_batch(batch: list[tuple[str, str, bytes]], work: Path, story: str, n_good: int) -> dict:
     inputs, out = work / "in", work / "out"
     shutil.rmtree(work, ignore_errors=True)
@@ -217,8 +225,8 @@ def run_batch(batch: list[tuple[str, str, bytes]], work: Path, story: str, n_goo
         name = f"h{i:05d}{suffix}"
         (inputs / name).write_bytes(data)
         cls_of[name] = cls
-        if suffix == ".jsonl":
-            lines_of[name] = sum(1 for line in data.lstrip(b"\xef\xbb\xbf").split(b"\n") if line.strip())
+        if name.endswith(".jsonl"):
+            lines_of[name] = jsonl_inputs(data)
     code, text, seconds, rss = run_cli(inputs, out)
     outcome: dict[str, list] = {name: [] for name in cls_of}
     for source, kind in _rows(out, "errors", "source, error_type") + _rows(out, "skips", "source, reason"):
