@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 OUT ?= out
 
-.PHONY: train test-fast test-kill eval-deals run test test-dataflow eval eval-language eval-extraction bench bench-backfill prefilter-recall lint clean install install-test bench-bound fuzz
+.PHONY: train test-fast test-kill eval-deals run test test-dataflow eval eval-news eval-language eval-extraction bench bench-backfill prefilter-recall lint clean install install-test bench-bound fuzz
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,9 +41,14 @@ test-kill: $(VENV)/.installed-test
 test-fast: $(VENV)/.installed-test
 	$(VENV)/bin/pytest -q tests/unit
 
-## make eval: score classification and field extraction on the dev labels
+## make eval: score classification and field extraction on the dev labels, then general-news precision
 eval: $(VENV)/.installed-test
 	$(PY) -m tools.evaluate --output $(OUT)/eval
+	$(PY) -m tools.news_eval --output $(OUT)/eval/news.json
+
+## make eval-news: investment rows on the general news pages of ../shared/corpus/html-extraction (per 1,000 pages, listed)
+eval-news: $(VENV)/.installed-test
+	$(PY) -m tools.news_eval --output $(OUT)/eval/news.json
 
 ## make eval-language: language identification accuracy on the fundus pages (needs ../shared)
 eval-language: $(VENV)/.installed-test
