@@ -104,8 +104,8 @@ def latency_run(poll: float, updates: int) -> None:
     server.close()
     manifest = json.loads(next(Path(out, "_runs").glob("*.json")).read_text())
     cycles = manifest["recent_cycles"]
-    busy = [c["seconds"] for c in cycles if c["outcomes"].get("new")]
-    quiet = [c["seconds"] for c in cycles if not c["outcomes"].get("new")]
+    busy = [c["seconds"] for c in cycles if c["outcomes"]["articles"]]
+    quiet = [c["seconds"] for c in cycles if not c["outcomes"]["articles"]]
     latencies = sorted(readable[url] - at for url, at in added.items() if url in readable)
     print(
         f"poll interval {poll:g}s, {len(added)} entries added, {len(latencies)} readable, {len(cycles)} cycles"

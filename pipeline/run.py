@@ -13,13 +13,7 @@ from datetime import UTC, datetime
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.accounting.manifest import (
-    committed_files,
-    count_outcomes,
-    manifest_path,
-    outcomes_dict,
-    write_json_atomically,
-)
+from pipeline.accounting.manifest import KIND_BATCH, RunManifest, committed_files, count_outcomes
 from pipeline.accounting.summary import render_summary
 from pipeline.common import progress
 from pipeline.common.paths import is_local
@@ -41,7 +35,6 @@ from pipeline.metrics import counter_value
 from pipeline.output.known_docs import KnownDocsUnreadable, existing_doc_ids
 from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported
 from pipeline.output.run_state import RunIdTaken, finish_run, has_manifest, prepare_run
-from transforms.records import SCHEMA_VERSION
 
 LOG = logging.getLogger(__name__)
 
@@ -99,30 +92,29 @@ def _execute(config: RunConfig, beam_args: list[str], options_record: dict, max_
     outcomes = count_outcomes(config.output, files)
     feeds = feed_report(result, config.output, files) if config.feeds else None
     code, status = exit_status(inputs_read, outcomes, max_error_rate, feeds)
-    manifest = {
-        "run_id": config.run_id,
-        "status": status,
-        "exit_code": code,
-        "pipeline_version": config.pipeline_version,
-        "schema_version": SCHEMA_VERSION,
-        "started_at": config.started_at.isoformat(),
-        "finished_at": datetime.now(UTC).isoformat(),
-        "timings": {"pipeline_seconds": round(pipeline_seconds, 3)},
-        "options": options_record,
-        "pipeline_args": beam_args,
-        "inputs": {"read": inputs_read, "seed_files": len(config.seed_refs)},
-        "outcomes": outcomes_dict(outcomes),
-        "reconciled": inputs_read == outcomes.total,
-        "files": files,
-    }
+    details: dict = {"timings": {"pipeline_seconds": round(pipeline_seconds, 3)}}
     if feeds is not None:
-        manifest["feeds"] = feeds
+        details["feeds"] = feeds
     if prepared.rolled_back:
-        manifest["rolled_back_runs"] = list(prepared.rolled_back)
+        details["rolled_back_runs"] = list(prepared.rolled_back)
     if prepared.replaced:
-        manifest["replaced"] = True
-    path = manifest_path(config.output, config.run_id)
-    write_json_atomically(path, manifest)
+        details["replaced"] = True
+    manifest = RunManifest(
+        run_id=config.run_id,
+        kind=KIND_BATCH,
+        status=status,
+        exit_code=code,
+        pipeline_version=config.pipeline_version,
+        started_at=config.started_at.isoformat(),
+        finished_at=datetime.now(UTC).isoformat(),
+        options=options_record,
+        pipeline_args=beam_args,
+        inputs={"read": inputs_read, "seed_files": len(config.seed_refs)},
+        outcomes=outcomes,
+        files=files,
+        details=details,
+    )
+    path = manifest.save(config.output)
     finish_run(config.output, config.run_id)
     print(render_summary(config.run_id, config.output, inputs_read, outcomes, files, path, pipeline_seconds))
     if is_local(config.output):  # after the manifest: the ledger only ever reads committed rows

@@ -26,8 +26,10 @@ def is_run_file(name: str, run_id: str) -> bool:
 
 
 def is_cycle_file(name: str, stream_id: str) -> bool:
-    """One of the files of any cycle of a stream (``part-<stream id>-c<NNNNN>-<shard>.parquet``)."""
-    return re.fullmatch(rf"part-{re.escape(stream_id)}-c\d{{5}}-{_SHARD}\.parquet", name) is not None
+    """One of a stream's files: a local cycle's (``part-<stream id>-c<NNNNN>-<shard>.parquet``) or
+    an unbounded graph's window's (``part-<stream id>-<YYYYMMDDTHHMMSSZ>-<shard>.parquet``)."""
+    unit = r"(?:c\d{5}|\d{8}T\d{6}Z)"
+    return re.fullmatch(rf"part-{re.escape(stream_id)}-{unit}-{_SHARD}\.parquet", name) is not None
 
 
 def table_files(output: str, tables: Iterable[str] | None = None) -> list[str]:

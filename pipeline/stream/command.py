@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.accounting.manifest import NON_TERMINAL_STAGES, committed_files
+from pipeline.accounting.manifest import NON_TERMINAL_STAGES, committed_files, count_outcomes
 from pipeline.common.paths import is_local
 from pipeline.common.runners import is_local_runner
 from pipeline.config import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, configure_logging
@@ -130,6 +130,7 @@ def run_cycle(settings: StreamSettings, number: int, beam_args: list[str]) -> Cy
         seconds=round(time.monotonic() - started, 3),
         inputs_read=counter_value(result, "inputs_read"),
         files=files,
+        outcomes=count_outcomes(settings.output, files),
         per_feed=cycle_counts(settings.output, files),
     )
 
@@ -217,7 +218,7 @@ class StreamLoop:
             if reason is None and (settings.max_polls is None or number < settings.max_polls):
                 self._sleep_until(cycle_started + settings.poll_interval, started)
         status = reason or "stopped"
-        self.manifest.save(status, self.code)
+        self.manifest.save(status, self.code, finished=True)
         LOG.info(
             "stream %s %s after %d poll(s); manifest %s",
             settings.stream_id,
@@ -316,10 +317,13 @@ def run_unbounded(settings: StreamSettings, beam_args: list[str], record: dict) 
         return EXIT_OK
     try:
         with DirLock(settings.output, "stream", settings.stream_id):
-            p.run().wait_until_finish()
+            result = p.run()
+            result.wait_until_finish()
             manifest = StreamManifest(settings.output, settings.stream_id, record, args, settings.runner)
             manifest.files = stream_files(settings.output, settings.stream_id)
-            manifest.save("finished (bounded run of the unbounded graph)", EXIT_OK)
+            manifest.inputs_read = counter_value(result, "inputs_read")
+            manifest.outcomes = count_outcomes(settings.output, manifest.files)
+            manifest.save("finished (bounded run of the unbounded graph)", EXIT_OK, finished=True)
     except (DirLocked, DirLockUnsupported) as err:
         print(f"dealstream stream: error: {err}", file=sys.stderr)
         return EXIT_FAILED

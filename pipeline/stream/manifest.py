@@ -1,6 +1,8 @@
 """The manifest of a stream, ``_runs/<stream run id>.json``: rewritten after every cycle.
 
-It stays small however long the stream runs: running totals (overall and per feed), the last
+The same ``RunManifest`` as a batch run (``pipeline.accounting.manifest``): ``inputs.read``,
+``outcomes`` (counted from each cycle's committed files, summed) and ``reconciled``. It stays
+small however long the stream runs: beside the totals it keeps counts per feed, the last
 ``RECENT`` cycles with their latency and reconciliation, failures and compactions. Each cycle's
 files are found by their names (``part-<stream id>-c<NNNNN>-<shard>.parquet``), so a loader
 can pick up a cycle's output by its run id, as for batch runs.
@@ -16,8 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
-from pipeline.accounting.manifest import manifest_path, write_json_atomically
-from transforms.records import SCHEMA_VERSION
+from pipeline.accounting.manifest import (
+    KIND_STREAM,
+    Outcomes,
+    RunManifest,
+    manifest_path,
+    outcomes_dict,
+    write_json_atomically,
+)
 
 if TYPE_CHECKING:
     from pipeline.output.compact import Compacted
@@ -34,6 +42,7 @@ class CycleReport:
     seconds: float
     inputs_read: int
     files: list[str]
+    outcomes: Outcomes = field(default_factory=Outcomes)  # counted from ``files``
     per_feed: dict[str, Counter] = field(default_factory=dict)
 
     @property
@@ -54,7 +63,8 @@ class StreamManifest:
         self.beam_args = list(beam_args)
         self.runner = runner
         self.completed = self.failed = 0
-        self.totals: Counter = Counter()
+        self.inputs_read = 0
+        self.outcomes = Outcomes()
         self.per_feed: dict[str, Counter] = {}
         self.cycles: deque[dict] = deque(maxlen=RECENT)
         self.failures: deque[dict] = deque(maxlen=RECENT)
@@ -79,8 +89,8 @@ class StreamManifest:
 
     def add_cycle(self, report: CycleReport) -> None:
         self.completed += 1
-        totals = report.totals
-        self.totals.update(totals)
+        self.inputs_read += report.inputs_read
+        self.outcomes = self.outcomes + report.outcomes
         for url, counts in report.per_feed.items():
             self.per_feed.setdefault(url, Counter()).update(counts)
         self.cycles.append(
@@ -90,9 +100,9 @@ class StreamManifest:
                 "started_at": report.started_at,
                 "seconds": report.seconds,
                 "inputs_read": report.inputs_read,
-                "outcomes": dict(totals),
+                "outcomes": outcomes_dict(report.outcomes),
                 "files": len(report.files),
-                "reconciled": report.inputs_read == sum(totals.values()),
+                "reconciled": report.inputs_read == report.outcomes.total,
             }
         )
 
@@ -105,30 +115,36 @@ class StreamManifest:
         for item in done:
             self.compactions.append({**asdict(item), "at": datetime.now(UTC).isoformat()})
 
-    def save(self, status: str, exit_code: int | None = None) -> None:
-        payload: dict[str, Any] = {
-            "run_id": self.stream_id,
-            "kind": "stream",
-            "status": status,
-            "exit_code": exit_code,
-            "runner": self.runner,
-            "pipeline_version": __version__,
-            "schema_version": SCHEMA_VERSION,
-            "started_at": self.started_at,
-            "updated_at": datetime.now(UTC).isoformat(),
-            "options": self.options,
-            "pipeline_args": self.beam_args,
-            "cycles": {"completed": self.completed, "failed": self.failed},
-            "outcomes": dict(self.totals),
-            "per_feed": {url: dict(counts) for url, counts in sorted(self.per_feed.items())},
-            "recent_cycles": list(self.cycles),
-            "failures": list(self.failures),
-            "compactions": {"partitions": self.compacted_partitions, "recent": list(self.compactions)},
-            "recovered": self.recovered,
-        }
-        if self.files is not None:
-            payload["files"] = self.files
-        write_json_atomically(self.path, payload)
+    def manifest(self, status: str, exit_code: int | None = None, finished: bool = False) -> RunManifest:
+        """The stream so far as a ``RunManifest`` (``finished``: the stream has stopped)."""
+        now = datetime.now(UTC).isoformat()
+        return RunManifest(
+            run_id=self.stream_id,
+            kind=KIND_STREAM,
+            status=status,
+            exit_code=exit_code,
+            pipeline_version=__version__,
+            started_at=self.started_at,
+            finished_at=now if finished else None,
+            options=self.options,
+            pipeline_args=self.beam_args,
+            inputs={"read": self.inputs_read},
+            outcomes=self.outcomes,
+            files=self.files,
+            details={
+                "updated_at": now,
+                "runner": self.runner,
+                "cycles": {"completed": self.completed, "failed": self.failed},
+                "per_feed": {url: dict(counts) for url, counts in sorted(self.per_feed.items())},
+                "recent_cycles": list(self.cycles),
+                "failures": list(self.failures),
+                "compactions": {"partitions": self.compacted_partitions, "recent": list(self.compactions)},
+                "recovered": self.recovered,
+            },
+        )
+
+    def save(self, status: str, exit_code: int | None = None, finished: bool = False) -> None:
+        self.manifest(status, exit_code, finished).save(self.output)
 
 
 def _jsonable(value: Any) -> bool:

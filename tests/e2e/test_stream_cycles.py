@@ -116,7 +116,10 @@ def test_continuous_mode_writes_each_article_exactly_once(feed_server, tmp_path,
     manifest = json.loads(next((out / "_runs").glob("*.json")).read_text())
     assert manifest["kind"] == "stream" and manifest["status"] == "max polls reached (5)"
     assert manifest["exit_code"] == 0 and manifest["cycles"] == {"completed": 5, "failed": 0}
-    assert manifest["outcomes"]["new"] == 6
+    assert manifest["outcomes"]["articles"] == 6 == len(articles)  # the batch manifest's outcomes shape
+    assert manifest["reconciled"] and manifest["inputs"]["read"] == manifest["outcomes"]["articles"] + manifest[
+        "outcomes"]["errors"] + manifest["outcomes"]["skipped"]
+    assert sum(c.get("new", 0) for c in manifest["per_feed"].values()) == 6
     assert all(cycle["reconciled"] for cycle in manifest["recent_cycles"]), manifest["recent_cycles"]
     assert manifest["compactions"]["partitions"] >= 2
     # Compaction ran after the last poll too: one file per partition, the rows above intact.
