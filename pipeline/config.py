@@ -96,6 +96,13 @@ class DealstreamOptions(PipelineOptions):
             help="Allow a --run-id DIR already holds: that run's files and manifest are removed, then it runs again.",
         )
         parser.add_argument(
+            "--reprocess",
+            action="store_true",
+            default=False,
+            help="Process documents DIR already has again (seed files, feeds, archives) and replace their "
+            "older rows once this run is committed, instead of skipping them as duplicates (default: skip).",
+        )
+        parser.add_argument(
             "--no-strip-sidebars",
             dest="strip_sidebars",
             action="store_false",
@@ -271,6 +278,7 @@ def validate(args: argparse.Namespace, now: datetime) -> RunConfig:
         max_doc_seconds=args.max_doc_seconds,
         num_shards=args.num_shards,
         strip_sidebars=args.strip_sidebars,
+        reprocess=args.reprocess,
         feeds=feeds,
         warc=WarcInput(warc) if warc is not None else None,
     )

@@ -36,6 +36,7 @@ class RunConfig:
     max_doc_seconds: float = DEFAULT_MAX_DOC_SECONDS
     num_shards: int = 4
     strip_sidebars: bool = True
+    reprocess: bool = False  # --reprocess: known doc_ids go through and replace their older rows
     pipeline_version: str = __version__
     feeds: FeedRunSettings | None = None
     warc: WarcInput | None = None
@@ -73,7 +74,9 @@ def read_sources(
         docs.append(seeds.docs)
         errors.append(seeds.errors)
     if config.feeds:
-        feeds = p | "FetchFeeds" >> FetchFeeds(config.feeds, config.run_id, config.output, entry_filter)
+        feeds = p | "FetchFeeds" >> FetchFeeds(
+            config.feeds, config.run_id, config.output, entry_filter, reprocess=config.reprocess
+        )
         docs.append(feeds.docs)
         errors.append(feeds.errors)
         skips.append(feeds.skips)
@@ -133,7 +136,7 @@ def build_pipeline(
     feed_outcomes: list = []
     warc_events: list = []
     docs, errors, skips = read_sources(p, config, feed_outcomes, warc_events, entry_filter)
-    reprocess = config.warc is not None and config.warc.settings.reprocess
+    reprocess = config.reprocess or (config.warc is not None and config.warc.settings.reprocess)
     results = docs | "ProcessDocuments" >> ProcessDocuments(
         config.output, config.run_id, config.strip_sidebars, config.started_at, config.pipeline_version, reprocess,
         config.max_doc_seconds,

@@ -34,6 +34,7 @@ from pipeline.ledger.store import update_ledger
 from pipeline.metrics import counter_value
 from pipeline.output.known_docs import KnownDocsUnreadable, existing_doc_ids
 from pipeline.output.lock import DirLock, DirLocked, DirLockUnsupported
+from pipeline.output.reprocess import finish_interrupted, replace_older_rows
 from pipeline.output.run_state import RunIdTaken, finish_run, has_manifest, prepare_run
 
 LOG = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ def execute(config: RunConfig, beam_args: list[str], options_record: dict, max_e
 
 
 def _execute(config: RunConfig, beam_args: list[str], options_record: dict, max_error_rate: float, quiet: bool) -> int:
+    if is_local(config.output):  # before the roll-back of killed runs, which would drop their markers
+        finish_interrupted(config.output)
     try:
         prepared = prepare_run(config.output, config.run_id, bool(options_record.get("replace_run")))
     except RunIdTaken as err:
@@ -115,6 +118,9 @@ def _execute(config: RunConfig, beam_args: list[str], options_record: dict, max_
         details=details,
     )
     path = manifest.save(config.output)
+    if config.reprocess and config.warc is None:  # archive batches replace in pipeline/archives/backfill.py
+        # After the manifest, before the marker goes: a kill in between is finished by the next run.
+        replace_older_rows(config.output, config.run_id)
     finish_run(config.output, config.run_id)
     print(render_summary(config.run_id, config.output, inputs_read, outcomes, files, path, pipeline_seconds))
     if is_local(config.output):  # after the manifest: the ledger only ever reads committed rows

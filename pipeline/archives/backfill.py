@@ -25,9 +25,9 @@ from apache_beam.io.filesystems import FileSystems
 from pipeline.accounting.manifest import Outcomes
 from pipeline.archives import manifest as bm
 from pipeline.archives.index import read_index
-from pipeline.archives.reprocess import replace_older_rows
 from pipeline.archives.scan import FRAMING_MEMBER, ResumePoint, scan_archive
 from pipeline.archives.source import WarcInput
+from pipeline.output.reprocess import replace_older_rows
 from transforms.records import WarcPointer, WarcScanError
 
 LOG = logging.getLogger(__name__)

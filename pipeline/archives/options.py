@@ -78,12 +78,6 @@ def add_warc_arguments(parser: argparse.ArgumentParser) -> None:
         help="Only records whose host is one of these domains or a subdomain (one per line, # comments).",
     )
     group.add_argument(
-        "--reprocess",
-        action="store_true",
-        default=False,
-        help="Replace existing rows with the same doc_id instead of skipping them as duplicates (default: skip).",
-    )
-    group.add_argument(
         "--only-investments",
         dest="only_investments",
         action="store_true",
@@ -173,7 +167,6 @@ def warc_settings_from_args(args: argparse.Namespace) -> WarcRunSettings | None:
             ("date_from", "--from"),
             ("date_to", "--to"),
             ("domains_file", "--domains"),
-            ("reprocess", "--reprocess"),
             ("only_investments", "--only-investments"),
             ("records_per_run", "--records-per-run"),
         ):
@@ -201,7 +194,7 @@ def warc_settings_from_args(args: argparse.Namespace) -> WarcRunSettings | None:
         date_from=date_from,
         date_to=date_to,
         domains=load_domains(args.domains_file) if args.domains_file else None,
-        reprocess=bool(args.reprocess),
+        reprocess=bool(getattr(args, "reprocess", False)),  # declared by the run options (pipeline/config.py)
         only_investments=bool(args.only_investments),
         records_per_run=args.records_per_run,
         archives=tuple(archives),

@@ -57,15 +57,20 @@ class FeedOutputs(NamedTuple):
     outcomes: beam.PCollection  # FeedFetchOutcome | EntryOutcome
 
 
-def plan_jobs(settings: FeedRunSettings, output: str) -> tuple[list[FeedJob], list[EntryJob]]:
-    """Feed jobs with their stored validators, and the entries due for a retry."""
+def plan_jobs(
+    settings: FeedRunSettings, output: str, reprocess: bool = False
+) -> tuple[list[FeedJob], list[EntryJob]]:
+    """Feed jobs with their stored validators, and the entries due for a retry.
+
+    ``reprocess``: no validators, so a feed answers with its entries rather than 304.
+    """
     state = load_state(output)
     jobs, specs = [], {}
     for spec in settings.feeds:
         if not spec.enabled:
             continue
         specs[spec.url] = spec
-        health = state.feeds.get(spec.url)
+        health = None if reprocess else state.feeds.get(spec.url)
         jobs.append(FeedJob(spec, health.etag if health else None, health.last_modified if health else None))
     retries = [
         retry_job(failed, specs.get(failed.feed_url), settings.feed_content_min_words)
@@ -108,15 +113,16 @@ class SelectNewEntriesFn(beam.DoFn):
     (no request is sent for either, so a scheduled run only does new work).
     """
 
-    def __init__(self, output: str, run_id: str) -> None:
+    def __init__(self, output: str, run_id: str, reprocess: bool = False) -> None:
         self.output = output
         self.run_id = run_id
+        self.reprocess = reprocess  # --reprocess: doc_ids DIR has are fetched again
         self.known: frozenset[str] = frozenset()
         self.given_up: frozenset[str] = frozenset()
         self.duplicates = Metrics.counter(METRICS_NAMESPACE, "duplicates_skipped")
 
     def setup(self) -> None:
-        self.known = existing_doc_ids(self.output)
+        self.known = frozenset() if self.reprocess else existing_doc_ids(self.output)
         self.given_up = frozenset(load_state(self.output).given_up)
 
     def process(self, element: tuple[str, Iterable[EntryJob]]) -> Iterator:
@@ -161,15 +167,17 @@ class FetchFeeds(beam.PTransform):
         run_id: str,
         output: str,
         entry_filter: beam.PTransform | None = None,
+        reprocess: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.run_id = run_id
         self.output = output
         self.entry_filter = entry_filter
+        self.reprocess = reprocess
 
     def expand(self, pbegin) -> FeedOutputs:
-        jobs, retries = plan_jobs(self.settings, self.output)
+        jobs, retries = plan_jobs(self.settings, self.output, self.reprocess)
         feeds = (
             pbegin
             | "ListFeeds" >> beam.Create(jobs)
@@ -193,7 +201,7 @@ class FetchFeeds(beam.PTransform):
             | "KeyEntriesByDocId" >> beam.Map(_by_doc_id)
             | "GroupEntriesByDocId" >> beam.GroupByKey()
             | "SelectNewEntries"
-            >> beam.ParDo(SelectNewEntriesFn(self.output, self.run_id)).with_outputs(
+            >> beam.ParDo(SelectNewEntriesFn(self.output, self.run_id, self.reprocess)).with_outputs(
                 SKIPS, OUTCOMES, main="entries"
             )
         )

@@ -137,6 +137,8 @@ def parse_stream_args(argv: Sequence[str]) -> tuple[StreamSettings, list[str], d
         raise UsageError("stream reads feeds only (--feeds/--feed); use 'dealstream run' for --input/--warc")
     if config.feeds is None:
         raise UsageError("--feeds FILE or --feed URL is required")
+    if config.reprocess:
+        raise UsageError("--reprocess applies to 'dealstream run'; a stream writes each entry once")
     runner = runner_of(beam_args)
     local_runner = is_local_runner(runner)
     unbounded = stream_args.unbounded or not local_runner

@@ -1,17 +1,21 @@
-"""``--reprocess``: a run's rows replace the older rows of the same ``doc_id``.
+"""``--reprocess``: a run's rows replace the older rows of the same ``doc_id``, whatever its source.
 
-Normal runs skip documents DIR already has. A reprocessing run extracts them again (better
-rules applied to history) and, once its own files are committed, rewrites every older
-``articles/`` and ``investments/`` file that holds one of its doc_ids without those rows
-(each rewrite atomic, under the same name). Before that step a reader may briefly see both
-versions; never neither. The step is idempotent, so a run killed during it is finished by
-the next start (``backfill_manifest.unfinished_replacements``).
+Normal runs skip documents DIR already has. A reprocessing run (seed files, feeds, archives)
+extracts them again (better rules applied to history) and, once its own files and manifest are
+committed, rewrites every older ``articles/`` and ``investments/`` file that holds one of its
+doc_ids without those rows (each rewrite atomic, under the same name). Before that step a reader
+may briefly see both versions; never neither. The step is idempotent, so a run killed during it
+is finished by the next start: archive batches through the backfill manifest
+(``pipeline.archives.manifest.unfinished_replacements``), other runs through their run marker
+(``finish_interrupted``: a marker beside a manifest that asked for ``--reprocess``).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import logging
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,6 +24,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipeline.output.atomic import write_atomically
 from pipeline.output.committed import is_run_file, table_files
+from pipeline.output.run_state import MARKER_SUFFIX, RUNS_DIR, finish_run, manifest_file
 
 LOG = logging.getLogger(__name__)
 
@@ -78,3 +83,30 @@ def replace_older_rows(output: str, run_id: str) -> int:
             removed += _rewrite_without(output, path, value_set)
     LOG.info("reprocess %s: replaced %d older rows of %d documents", run_id, removed, len(ids))
     return removed
+
+
+def _asked_to_replace(manifest: dict) -> bool:
+    """A committed non-archive run that asked for ``--reprocess`` (archive batches have their own phase)."""
+    options = manifest.get("options") or {}
+    return bool(options.get("reprocess")) and not options.get("warc") and not options.get("from_index")
+
+
+def finish_interrupted(output: str) -> list[str]:
+    """Finish the replacement of every ``--reprocess`` run killed after its manifest (local DIR;
+    the caller holds DIR's lock). Returns their run ids; their markers are removed."""
+    runs = Path(output) / RUNS_DIR
+    if not runs.is_dir():
+        return []
+    finished = []
+    for marker in sorted(runs.glob(f"*{MARKER_SUFFIX}")):
+        run_id = marker.name[: -len(MARKER_SUFFIX)]
+        try:
+            manifest = json.loads(Path(manifest_file(output, run_id)).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # no manifest: a killed run, rolled back by run_state.prepare_run
+        if isinstance(manifest, dict) and _asked_to_replace(manifest):
+            LOG.warning("run %s was killed while replacing older rows: finishing it", run_id)
+            replace_older_rows(output, run_id)
+            finish_run(output, run_id)
+            finished.append(run_id)
+    return finished
