@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipeline.accounting.exit_status import EXIT_FAILED, EXIT_OK, EXIT_USAGE  # noqa: F401 - the commands' codes
 from pipeline.archives.options import WarcConfigError, add_warc_arguments, warc_settings_from_args
 from pipeline.archives.source import WarcInput
 from pipeline.common.arg_types import non_negative_float, positive_int, rate
@@ -25,8 +26,6 @@ from pipeline.graph import RunConfig
 from pipeline.output.run_state import run_id_problem
 from pipeline.seed_files import expand_globs
 from transforms.text.bounded import DEFAULT_MAX_DOC_SECONDS
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 DEFAULT_MAX_DOC_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_ERROR_RATE = 0.5

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from pipeline.accounting.exit_status import exit_status
 from pipeline.accounting.manifest import KIND_BATCH, RunManifest, committed_files, count_outcomes
 from pipeline.accounting.summary import render_summary
 from pipeline.common import progress
@@ -38,19 +39,6 @@ from pipeline.output.reprocess import finish_interrupted, replace_older_rows
 from pipeline.output.run_state import RunIdTaken, finish_run, has_manifest, prepare_run
 
 LOG = logging.getLogger(__name__)
-
-
-def exit_status(inputs_read: int, outcomes, max_error_rate: float, feeds: dict | None = None) -> tuple[int, str]:
-    """Non-zero when a scheduler should notice: nothing came out, or too many errors."""
-    if feeds and feeds["all_feeds_failed"]:
-        return EXIT_FAILED, f"failed: every feed failed ({feeds['feeds_failed']} of {feeds['feeds_read']})"
-    # Nothing new since the last run (already written, or feeds answered 304) is not a dead run.
-    duplicates = outcomes.skipped_by_reason.get("duplicate", 0) + outcomes.skipped_by_reason.get("unchanged", 0)
-    if inputs_read > 0 and outcomes.articles == 0 and duplicates == 0:
-        return EXIT_FAILED, "dead: inputs were read but no article was produced"
-    if inputs_read > 0 and outcomes.errors / inputs_read > max_error_rate:
-        return EXIT_FAILED, f"failed: error rate {outcomes.errors / inputs_read:.2f} > --max-error-rate {max_error_rate}"
-    return EXIT_OK, "succeeded"
 
 
 def execute(config: RunConfig, beam_args: list[str], options_record: dict, max_error_rate: float, quiet: bool) -> int:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from transforms.article_row import article_row
 from transforms.deals.classify import classify
 from transforms.deals.extract import extract_deals
 from transforms.errors import doc_error
@@ -23,7 +24,7 @@ from transforms.outcomes import ERRORS
 from transforms.records import Article, DocResult, ExtractedText, Investment, RawDocument
 from transforms.safety import safety_net, unexpected_error
 from transforms.text.bounded import DEFAULT_MAX_DOC_SECONDS, extract_bounded
-from transforms.text.decode import InputRejected, content_hash
+from transforms.text.decode import InputRejected
 from transforms.text.extract import ExtractorSettings, extract_text, make_settings
 
 LOG = logging.getLogger(__name__)
@@ -84,32 +85,9 @@ class ClassifyFn(beam.DoFn):
 
     @safety_net("classify")
     def process(self, item: ExtractedText) -> Iterator:
-        doc = item.doc
         verdict = english_only(item.language) or classify(item.title, item.text)
-        yield Article(
-            doc_id=doc.doc_id,
-            run_id=self.run_id,
-            source_kind=doc.source_kind,
-            source=doc.source,
-            url=doc.url,
-            title=item.title,
-            text=item.text,
-            content_hash=content_hash(item.text),
-            published_at=item.published_at,
-            published_at_source=item.published_at_source,
-            language=item.language,
-            sitename=item.sitename,
-            word_count=len(item.text.split()),
-            text_source=item.text_source,
-            is_investment=verdict.is_investment,
-            investment_score=float(verdict.score),
-            ingested_at=self.ingested_at or datetime.now(UTC),
-            pipeline_version=self.pipeline_version,
-            warc_file=doc.warc_file,
-            warc_offset=doc.warc_offset,
-            warc_length=doc.warc_length,
-            warc_date=doc.warc_date,
-        )
+        yield article_row(item, verdict, run_id=self.run_id, ingested_at=self.ingested_at or datetime.now(UTC),
+                          pipeline_version=self.pipeline_version)
 
 
 def investment_rows(article: Article, deals) -> tuple[Investment, ...]:

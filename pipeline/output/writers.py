@@ -28,6 +28,7 @@ from apache_beam.metrics import Metrics
 from pipeline.common.progress import note
 from pipeline.metrics import METRICS_NAMESPACE
 from pipeline.output.atomic import write_atomically
+from transforms.doc_copies import keep_one_per_doc
 from transforms.outcomes import SKIPS
 from transforms.partitioning import partition_dir as partition_segment
 from transforms.partitioning import safe_partition_value
@@ -166,24 +167,20 @@ class WriteDocGroupFn(beam.DoFn):
     def write_group(self, element: tuple[int, Iterable[DocResult]], run_id: str) -> Iterator:
         """Write one group under ``run_id`` (a parameter, so subclasses never set state per element)."""
         shard, results = element
-        seen: dict[str, DocResult] = {}
-        # Keep one result per doc_id, chosen deterministically (first source, first line).
-        for result in sorted(results, key=lambda r: (r.article.source, r.article.doc_id)):
-            if result.article.doc_id in seen:
-                yield beam.pvalue.TaggedOutput(
-                    SKIPS, Skip(run_id, result.article.source, "duplicate_in_run", result.article.doc_id)
-                )
-                continue
-            seen[result.article.doc_id] = result
+        kept, dropped = keep_one_per_doc(results)  # the rule: transforms/doc_copies.py
+        for result in dropped:
+            yield beam.pvalue.TaggedOutput(
+                SKIPS, Skip(run_id, result.article.source, "duplicate_in_run", result.article.doc_id)
+            )
         log: list = []
-        by_partition = self._rows_by_partition(seen.values(), False, log)
+        by_partition = self._rows_by_partition(kept, False, log)
         try:
             tables = {key: arrow_table(key[0], rows, run_id) for key, rows in by_partition.items()}
         except (pa.ArrowException, TypeError, ValueError, OverflowError):
             # Some row does not fit the schema: find which documents, one by one (rare, so the
             # normal path builds each table once).
             log = []
-            by_partition = self._rows_by_partition(seen.values(), True, log)
+            by_partition = self._rows_by_partition(kept, True, log)
             tables = {key: arrow_table(key[0], rows, run_id) for key, rows in by_partition.items()}
         yield from log
         # Investments first, articles last: an article file is the group's commit marker, so a

@@ -29,6 +29,8 @@ LAYERS: list[tuple[str, int]] = [
     ("transforms.text", 2),
     ("transforms.errors", 2),
     ("transforms.dedup", 2),
+    ("transforms.doc_copies", 2),
+    ("transforms.article_row", 3),
     ("transforms.deals", 3),
     ("transforms.ledger", 3),
     ("transforms.safety", 3),
@@ -92,7 +94,7 @@ def _layer(module: str) -> int:
     for prefix, rank in LAYERS:
         if module == prefix or module.startswith(prefix + ".") or module.startswith(prefix + "__"):
             return rank
-    raise AssertionError(f"{module} has no layer in tests/e2e/test_layout.py: add it where it belongs")
+    raise AssertionError(f"{module} has no layer in tests/unit/test_layout.py: add it where it belongs")
 
 
 def _graph() -> dict[str, set[str]]:

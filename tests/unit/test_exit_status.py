@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.accounting.exit_status import EXIT_FAILED, EXIT_OK, exit_status
 from pipeline.accounting.manifest import Outcomes
-from pipeline.run import exit_status
 
 
 def _o(articles=0, errors=0, skipped=None) -> Outcomes:
@@ -37,3 +37,23 @@ def test_every_feed_failing_fails_the_run_whatever_else():
     code, status = exit_status(0, _o(), 0.5, feeds)
     assert code == 1 and "every feed failed (3 of 3)" in status
     assert exit_status(0, _o(), 0.5, {"all_feeds_failed": False})[0] == 0
+
+
+def test_the_codes_the_rule_returns_are_the_cli_codes():
+    from pipeline.config import EXIT_FAILED as CLI_FAILED
+    from pipeline.config import EXIT_OK as CLI_OK
+
+    assert (EXIT_OK, EXIT_FAILED) == (CLI_OK, CLI_FAILED) == (0, 1)
+    assert exit_status(10, _o(errors=10), 1.0) == (EXIT_FAILED, "dead: inputs were read but no article was produced")
+
+
+def test_the_rule_needs_no_beam():
+    import ast
+    from pathlib import Path
+
+    import pipeline.accounting.exit_status as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not any(name.startswith("apache_beam") for name in imported)
