@@ -24,7 +24,7 @@ from pipeline.feeds.feed_list import FeedConfigError
 from pipeline.feeds.options import add_feed_arguments, feed_settings_from_args
 from pipeline.graph import RunConfig
 from pipeline.output.run_state import run_id_problem
-from pipeline.seed_files import expand_globs
+from pipeline.seed_listing import expand_globs
 from transforms.text.bounded import DEFAULT_MAX_DOC_SECONDS
 
 DEFAULT_MAX_DOC_BYTES = 5 * 1024 * 1024

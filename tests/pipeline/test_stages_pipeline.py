@@ -9,7 +9,8 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from pipeline.output.writers import WriteArticles
-from pipeline.seed_files import ReadSeeds, expand_globs
+from pipeline.seed_files import ReadSeeds
+from pipeline.seed_listing import expand_globs
 from tests.conftest import SEED, seed_as_html
 from transforms.records import Article, DocResult, RawDocument
 from transforms.stages import ClassifyArticles, ExtractArticles, ExtractDeals

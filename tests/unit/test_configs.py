@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from pipeline.config import UsageError, load_config, parse_run_args
-from pipeline.seed_files import input_kind
+from pipeline.seed_listing import input_kind
 from tests.conftest import REPO
 from transforms.text.decode import decode_text_file
 
