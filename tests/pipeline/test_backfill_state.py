@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.archives import manifest as bm
@@ -18,7 +19,7 @@ from pipeline.archives.index import (
     read_index,
     write_index_file,
 )
-from transforms.records import NULL_PARTITION, WARC_INDEX_SCHEMA, WarcIndexRow, WarcPointer, field_names
+from transforms.records import NULL_PARTITION, TABLES, WARC_INDEX_SCHEMA, WarcIndexRow, WarcPointer
 
 T0 = datetime(2024, 5, 1, 12, tzinfo=UTC)
 
@@ -38,8 +39,14 @@ def pointer(offset: int, when: datetime | None = T0, url: str = "https://News.Te
     )
 
 
-def test_index_schema_matches_its_record() -> None:
-    assert WARC_INDEX_SCHEMA.names == field_names(WarcIndexRow)
+def test_index_files_are_the_warc_index_table_of_the_schema_module(tmp_path: Path) -> None:
+    """Record vs schema, names and types: tests/unit/test_records.py (warc_index is in TABLES).
+    Here: the index writer puts its files where TABLES says, with exactly the schema's types."""
+    assert TABLES["warc_index"] == (WarcIndexRow, WARC_INDEX_SCHEMA, "crawl_date")
+    path = index_file_path(str(tmp_path), crawl_partition(T0), "r1", 3)
+    write_index_file(path, [index_row(pointer(100), run_id="r1", indexed_at=T0, outcome="article")], "r1")
+    assert Path(path).relative_to(tmp_path).parts[:2] == ("warc_index", "crawl_date=2024-05-01")
+    assert [(f.name, f.type) for f in pq.read_schema(path)] == [(f.name, f.type) for f in WARC_INDEX_SCHEMA]
 
 
 def test_host_of() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.evaluate import CHECK_IDS, field_correct, norm_evidence, score
+from tools.evaluate import CHECK_IDS, FIELDS, field_correct, norm_evidence, score
 
 LABEL = {
     "id": "x-1",
@@ -36,36 +36,32 @@ ROW = {
 }
 
 
-@pytest.mark.parametrize(
-    "field",
-    [
-        "investor",
-        "target",
-        "target_country",
-        "investor_country",
-        "deal_type",
-        "amount",
-        "horizon",
-        "evidence",
-    ],
-)
+@pytest.mark.parametrize("field", FIELDS)  # the scorer's own list, not a copy of it
 def test_matching_row_is_correct_on_every_field(field):
     assert field_correct(field, LABEL, ROW)
 
 
-@pytest.mark.parametrize(
-    "field,change",
-    [
-        ("investor", {"investor": "Acme Industries"}),
-        ("amount", {"amount": 102e6}),
-        ("amount", {"currency": "USD"}),
-        ("horizon", {"horizon_min_years": 3}),
-        ("target_country", {"target_country": "US"}),
-        ("evidence", {"evidence": "Something else."}),
-    ],
-)
+WRONG = [
+    ("investor", {"investor": "Acme Industries"}),
+    ("target", {"target": "Volt Ltd"}),
+    ("target_country", {"target_country": "US"}),
+    ("investor_country", {"investor_country": "CN"}),
+    ("deal_type", {"deal_type": "fdi_pledge"}),
+    ("amount", {"amount": 102e6}),
+    ("amount", {"currency": "USD"}),
+    ("horizon", {"horizon_min_years": 3}),
+    ("evidence", {"evidence": "Something else."}),
+]
+
+
+@pytest.mark.parametrize("field,change", WRONG)
 def test_wrong_values_are_wrong(field, change):
     assert not field_correct(field, LABEL, {**ROW, **change})
+
+
+def test_every_scored_field_has_a_wrong_value_case():
+    """A field the scorer adds must come with a case showing it can be scored wrong."""
+    assert {field for field, _ in WRONG} == set(FIELDS)
 
 
 def test_missing_row_is_wrong_unless_label_is_null():
