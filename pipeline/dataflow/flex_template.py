@@ -34,7 +34,8 @@ LOG = logging.getLogger(__name__)
 
 # Parameters a template does not take: a local YAML path means nothing in the launcher
 # container (pass values as parameters instead), and the launcher has no terminal to be quiet on.
-NOT_TEMPLATE_PARAMETERS = frozenset({"config", "quiet"})
+# reprocess: older rows are replaced after the run commits, which a launch that does not wait cannot do.
+NOT_TEMPLATE_PARAMETERS = frozenset({"config", "quiet", "reprocess"})
 _TRUE, _FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no"})
 
 

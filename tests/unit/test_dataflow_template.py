@@ -147,3 +147,12 @@ def test_dataflow_config_loads_and_pins_the_dataflow_runner() -> None:
     assert "--runner=DataflowRunner" in args
     for flag in ("--project=", "--region=", "--temp_location=gs://", "--setup_file="):
         assert any(a.startswith(flag) for a in args), flag
+
+
+def test_reprocess_is_refused_by_a_template_launch() -> None:
+    """A launch returns at submission, so it could never replace the older rows: not a parameter."""
+    assert "reprocess" not in template_parameters()
+    argv = template_argv(["--input", str(SEED), "--output", "gs://bucket-x/out", "--reprocess=true"])
+    with pytest.raises(SystemExit) as refused:  # argparse: "--reprocess: ignored explicit argument"
+        parse_run_args(argv)
+    assert refused.value.code == 2
