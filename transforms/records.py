@@ -1,7 +1,7 @@
 """Record types passed between stages and the pyarrow schemas of the sinks.
 
 This is the one place where the contracts live. Each written record type has its
-dataclass and its pyarrow schema side by side; ``tests/test_records.py`` checks that the
+dataclass and its pyarrow schema side by side; ``tests/unit/test_records.py`` checks that the
 two agree. Schema changes are additive and bump ``SCHEMA_VERSION``, which is written into
 every Parquet file's metadata.
 """
