@@ -79,13 +79,29 @@ def _read_limited(path: str, limit: int) -> bytes:
 # long tail. Small chunks balance work; each costs one open+seek when read.
 CHUNK_MAX_LINES = 8
 CHUNK_MAX_BYTES = 8 << 20
-# Amplification bounds for one compressed .jsonl file (docs/reliability.md): a few KB of gzip
+# Amplification bounds for one .jsonl file (docs/reliability.md): a few KB of gzip
 # must not become millions of rows or minutes of reading. Beyond either, the rest of the file
 # is one error row (the lines before it keep their own outcomes).
 MAX_DECOMPRESSION_RATIO = 100  # decompressed / compressed bytes, checked past MIN_BOMB_BYTES
 MIN_BOMB_BYTES = 1 << 20
-MAX_BAD_LINES_PER_FILE = 1000  # error rows from one compressed file before it is abandoned
+MAX_BAD_LINES_PER_FILE = 1000  # bad lines (short ones, uncompressed) from one file before it is abandoned
 MAX_LINES_PER_FILE = 10_000_000  # lines read from one file, blank ones included
+# An uncompressed .jsonl is chunked unparsed, so its bad lines show only after the shuffle; the
+# lines that amplify (a 3-byte `{}` line becomes a ~300-byte error row) are short, and short
+# lines are cheap to parse here. After MAX_BAD_LINES_PER_FILE rejected short lines the rest of
+# the file is one amplification_limit row, as for a compressed file.
+SHORT_LINE_BYTES = 64
+
+
+def _short_and_bad(line: bytes) -> bool:
+    """A short .jsonl line that the reader will reject (checked in the indexer, where lines are counted)."""
+    if len(line) >= SHORT_LINE_BYTES:
+        return False
+    try:
+        parse_jsonl_line(line)
+    except InputRejected:
+        return True
+    return False
 
 
 class ReadSeedFileFn(beam.DoFn):
@@ -239,6 +255,11 @@ class ReadSeedFileFn(beam.DoFn):
                         chunk.extend([line_number, start, 0, 0])
                     chunk[2] += len(line)
                     chunk[3] += 1
+                    bad_lines += _short_and_bad(line)
+                    if bad_lines >= MAX_BAD_LINES_PER_FILE:  # the lines so far keep their rows
+                        yield flush()
+                        yield from self._abandon(ref, line_number, f"{bad_lines} bad short lines")
+                        return
             if (out := flush()) is not None:
                 yield out
         except (OSError, EOFError, zlib.error) as err:

@@ -76,6 +76,7 @@ EXPECTED = {
     "extreme-dates.jsonl": {i: "article" for i in range(1, 6)},
     "back\\slash.txt": {None: "article"},
     "empty-objects.jsonl.gz": {**{i: "missing_content" for i in range(1, 1001)}, 1001: "amplification_limit"},
+    "empty-objects.jsonl": {**{i: "missing_content" for i in range(1, 1001)}, 1001: "amplification_limit"},
     "newlines.jsonl.gz": {None: "amplification_limit"},
 }
 
