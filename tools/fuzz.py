@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -180,21 +181,28 @@ def _rows(out: Path, table: str, cols: str) -> list[tuple]:
 
 
 def run_cli(inputs: Path, out: Path) -> tuple[int, str, float, float]:
+    """(exit code, output, seconds, peak RSS in MB of this one process; -9 when it hung)."""
     env = {**os.environ, "DEALSTREAM_STRICT": "0", "PYTHONWARNINGS": "ignore"}
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--input", str(inputs / "*"),
-                             "--output", str(out), "--max-error-rate", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO)
-    try:
-        stdout, stderr = proc.communicate(timeout=MAX_BATCH_SECONDS)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        return -9, "hung", time.monotonic() - started, 0.0
-    import resource
-
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return proc.returncode, (stdout + stderr).decode("utf-8", "replace"), time.monotonic() - started, rss
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--input", str(inputs / "*"),
+                                 "--output", str(out), "--max-error-rate", "1"],
+                                stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+        timer = threading.Timer(MAX_BATCH_SECONDS, proc.kill)
+        timer.start()
+        try:
+            # wait4, not communicate(): RUSAGE_CHILDREN is the maximum over every child so far,
+            # so it would report the worst earlier batch for all later ones.
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.monotonic() - started
+        log.seek(0)
+        text = log.read().decode("utf-8", "replace")
+    if proc.returncode == -9 and seconds >= MAX_BATCH_SECONDS:
+        return -9, "hung", seconds, 0.0
+    return proc.returncode, text, seconds, usage.ru_maxrss / 1024
 
 
 def good_inputs(directory: Path, n: int, story: str) -> dict[str, str]:
