@@ -35,7 +35,7 @@ train: $(VENV)/.installed-test
 
 ## make test-kill: SIGKILL runs at 20 more fixed-seed kill points, then re-run (docs/reliability.md)
 test-kill: $(VENV)/.installed-test
-	DEALSTREAM_KILL_POINTS=20 $(VENV)/bin/pytest -q tests/e2e/test_crash_safety.py
+	DEALSTREAM_KILL_POINTS=20 $(VENV)/bin/pytest -q -s tests/e2e/test_crash_safety.py
 
 ## make test-fast: the pure tier only (tests/unit), the inner loop
 test-fast: $(VENV)/.installed-test

@@ -1,7 +1,10 @@
-"""SIGKILL a real `dealstream run` (seed files, and an archive run in batches) at several points,
-run it again, and compare with an uninterrupted run: no partial file, no duplicate doc_id, the
-same rows. Kill points are counts of committed files (fixed list; more with DEALSTREAM_KILL_POINTS,
-see `make test-kill`)."""
+"""SIGKILL a real `dealstream run` (seed files, a feed over a loopback server, an archive run in
+batches) at many points, run it again, and compare with an uninterrupted run: no partial file, no
+duplicate doc_id, the same rows. A kill point is either a count of committed files (0: once the
+run is marked) or a fraction of the uninterrupted run's wall time (start-up, reading, fetching,
+before any file). `make test` kills each path at 2 fixed points; `make test-kill`
+(DEALSTREAM_KILL_POINTS=20) at >= 20 points per path, drawn with a fixed seed, and requires that
+at least 20 of them land before the run ends."""
 
 from __future__ import annotations
 
@@ -19,18 +22,26 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.cli import main as cli_main
+from tests.feed_server import FeedServer, Response, rss
 from tests.warc_fixtures import MARKETS, WEATHER, Rec, story, write_warc
 
 REPO = Path(__file__).resolve().parents[2]
 TABLES = ("articles", "investments", "errors", "skips")
 COUNTRIES = ["Kenya", "Peru", "Vietnam", "Poland", "Chile", "Ghana", "Egypt", "Brazil"]
+KillPoint = tuple[str, float]  # ("files", n) or ("time", fraction of the uninterrupted run)
 
 
-def _kill_points(default: list[int]) -> list[int]:
-    extra = int(os.environ.get("DEALSTREAM_KILL_POINTS", "0"))
-    if not extra:
+def _kill_points(default: list[KillPoint], reference_files: int, seed: int) -> list[KillPoint]:
+    """The default points, or with DEALSTREAM_KILL_POINTS=N, N+ points: every file count the
+    uninterrupted run passes through (up to N) and time fractions for the rest."""
+    wanted = int(os.environ.get("DEALSTREAM_KILL_POINTS", "0"))
+    if not wanted:
         return default
-    return sorted(set(default) | set(random.Random(7).sample(range(0, 40), min(extra, 40))))
+    rnd = random.Random(seed)
+    counts = list(range(0, max(reference_files, 1)))
+    files = sorted(rnd.sample(counts, min(len(counts), wanted // 2 + 1)))
+    times = sorted(round(rnd.uniform(0.05, 0.9), 3) for _ in range(wanted - len(files) + 4))
+    return [("files", float(n)) for n in files] + [("time", t) for t in times]
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +80,21 @@ def _rows(out: Path, table: str, columns: list[str]) -> list[tuple]:
     return rows
 
 
-def _kill_after(argv: list[str], out: Path, files: int) -> bool:
-    """Start the CLI, SIGKILL it once ``files`` files are committed (0: once it marked its run).
-    Returns whether the kill landed before the process finished."""
+def _kill_after(argv: list[str], out: Path, point: KillPoint, reference_seconds: float) -> bool:
+    """Start the CLI, SIGKILL it at ``point``. Returns whether the kill landed before the process
+    finished."""
+    kind, value = point
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", *argv], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = time.monotonic()
     try:
         while proc.poll() is None:
-            marked = any((out / "_runs").glob("*.running")) if (out / "_runs").is_dir() else False
-            if (files == 0 and marked) or (files > 0 and len(_files(out)) >= files):
+            if kind == "time":
+                due = time.monotonic() - started >= value * reference_seconds
+            elif value == 0:
+                due = (out / "_runs").is_dir() and any((out / "_runs").glob("*.running"))
+            else:
+                due = len(_files(out)) >= value
+            if due:
                 proc.send_signal(signal.SIGKILL)
                 proc.wait(timeout=30)
                 return True
@@ -100,28 +118,71 @@ def _assert_same(out: Path, reference: Path) -> None:
     assert Counter(_rows(out, "errors", ["source", "stage"])) == Counter(_rows(reference, "errors", ["source", "stage"]))
 
 
-def _scenario(tmp_path: Path, base: list[str], points: list[int]) -> None:
+def _scenario(tmp_path: Path, base: list[str], default: list[KillPoint], seed: int) -> None:
     reference = tmp_path / "reference"
-    assert cli_main(["run", *base, "--output", str(reference), "--quiet"]) == 0
+    started = time.monotonic()
+    ref = subprocess.run([sys.executable, "-m", "pipeline", "run", *base, "--output", str(reference), "--quiet"],
+                         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
+    assert ref.returncode == 0
+    reference_seconds = time.monotonic() - started
+    points = _kill_points(default, len(_files(reference)), seed)
     landed = 0
-    for i, files in enumerate(points):
+    for i, point in enumerate(points):
         out = tmp_path / f"killed-{i}"
         same_id = i % 2 == 0  # half the re-runs reuse the killed run's id, half take a fresh one
         argv = [*base, "--output", str(out), "--quiet", "--run-id", f"k{i}"]
-        killed = _kill_after(["run", *argv], out, files)
+        killed = _kill_after(["run", *argv], out, point, reference_seconds)
         landed += killed
         killed_mid_run = killed and any((out / "_runs").glob("*.running"))
+        committed = len(_files(out))
         rerun = argv if same_id and killed else [*base, "--output", str(out), "--quiet", "--run-id", f"k{i}-again"]
-        assert cli_main(["run", *rerun]) == 0, f"re-run after a kill at {files} files"
+        assert cli_main(["run", *rerun]) == 0, f"re-run after a kill at {point}"
         _assert_same(out, reference)
-        if killed_mid_run and files > 0:  # files were committed, then undone and redone
+        if killed_mid_run and committed > 0:  # files were committed, then undone and redone
             assert any(json.loads(m.read_text()).get("rolled_back_runs") for m in (out / "_runs").glob("*.json"))
-    assert landed, "no kill landed before the run finished: the test proved nothing"
+    wanted = int(os.environ.get("DEALSTREAM_KILL_POINTS", "0"))
+    print(f"kill points: {len(points)}, landed before the run ended: {landed}")
+    assert landed >= min(wanted, len(points)) if wanted else landed, (
+        f"only {landed} of {len(points)} kills landed before the run finished"
+    )
 
 
 def test_seed_run_killed_at_several_points_then_rerun_equals_uninterrupted(seeds: Path, tmp_path: Path) -> None:
-    _scenario(tmp_path, ["--input", str(seeds / "*"), "--num-shards", "8"], _kill_points([0, 3]))
+    _scenario(tmp_path, ["--input", str(seeds / "*"), "--num-shards", "8"], [("files", 0), ("files", 3)], 7)
 
 
 def test_archive_batches_killed_then_rerun_equals_uninterrupted(archives: Path, tmp_path: Path) -> None:
-    _scenario(tmp_path, ["--warc", str(archives / "*.warc.gz"), "--records-per-run", "4", "--num-shards", "4"], _kill_points([5]))
+    _scenario(
+        tmp_path,
+        ["--warc", str(archives / "*.warc.gz"), "--records-per-run", "4", "--num-shards", "4"],
+        [("files", 5), ("time", 0.4)],
+        8,
+    )
+
+
+@pytest.fixture
+def news_feed(monkeypatch):
+    """A feed of 12 stories and a weather page, with an ETag (a re-run asks If-None-Match), plus
+    one entry whose page is gone (an error row): served on 127.0.0.1 to the CLI subprocesses."""
+    server = FeedServer()
+    items = []
+    for n in range(12):
+        link = server.add_page(f"/site/news/story-{n}", story(n, f"Lakeside Foods {n}", f"${n + 4}0 million", COUNTRIES[n % 8]))
+        items.append({"title": f"Lakeside Foods {n}", "link": link, "guid": link})
+    items.append({"title": "Weather", "link": server.add_page("/site/news/weather", WEATHER)})
+    items.append({"title": "Gone", "link": server.url("/site/news/gone")})  # 404, no fallback text
+    body = rss(items)
+
+    def feed(req, _n):
+        if req.headers.get("if-none-match") == '"v1"':
+            return Response(304, headers={"ETag": '"v1"'})
+        return Response(200, body, {"Content-Type": "application/rss+xml", "ETag": '"v1"'})
+
+    url = server.add("/feeds/news.xml", feed)
+    yield url
+    server.close()
+
+
+def test_feed_run_killed_then_rerun_equals_uninterrupted(news_feed: str, tmp_path: Path) -> None:
+    flags = ["--allow-private-networks", "--host-delay=0", "--http-attempts=1", "--http-timeout=5"]
+    _scenario(tmp_path, ["--feed", news_feed, *flags, "--num-shards", "4"], [("files", 0), ("files", 4)], 9)
