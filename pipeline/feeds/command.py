@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.feeds.feed_list import FeedConfigError, FeedSpec, load_feed_specs
-from pipeline.http.client import ACCEPT_FEED, HttpClient
+from pipeline.http.client import HttpClient
 from pipeline.http.options import add_http_arguments, http_settings_from_args
+from pipeline.http.records import ACCEPT_FEED
 from pipeline.http.robots import RobotsCache
 from transforms.text.feed_parse import parse_feed
 

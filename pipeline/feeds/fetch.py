@@ -28,7 +28,8 @@ from pipeline.feeds.jobs import (
 from pipeline.feeds.raw_archive import WarcArchive
 from pipeline.feeds.state import EntryOutcome, FeedFetchOutcome
 from pipeline.http import address_guard
-from pipeline.http.client import ACCEPT_FEED, ACCEPT_HTML, FetchResult, HttpClient
+from pipeline.http.client import FetchResult, HttpClient
+from pipeline.http.records import ACCEPT_FEED, ACCEPT_HTML
 from pipeline.http.robots import RobotsCache
 from pipeline.metrics import METRICS_NAMESPACE
 from transforms.errors import error_record

@@ -12,22 +12,16 @@ from __future__ import annotations
 
 import logging
 import random
-import socket
 import threading
 import time
 import urllib.request
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 import urllib3
-import urllib3.util.connection
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.exceptions import (
-    ConnectTimeoutError,
     HTTPError,
     LocationValueError,
     NameResolutionError,
@@ -42,7 +36,9 @@ from urllib3.exceptions import (
 
 from pipeline.http import address_guard
 from pipeline.http.decoding import BodyTooLarge, ContentDecodeError, StreamDecoder, sniff_charset
+from pipeline.http.pinned import MAX_POOLS, POOL_CLASSES, GuardRefused
 from pipeline.http.politeness import HostPacer, host_key
+from pipeline.http.records import ACCEPT_HTML, Attempt, FetchResult, HttpSettings, parse_retry_after
 from pipeline.http.urls import ParsedURL, UnsafeURL, parse_url
 
 logger = logging.getLogger(__name__)
@@ -50,173 +46,6 @@ logger = logging.getLogger(__name__)
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 TRANSIENT_ERRORS = frozenset({"timeout", "connection", "truncated"})
-DEFAULT_CONTACT_URL = "https://pypi.org/project/dealstream/"
-
-ACCEPT_FEED = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
-ACCEPT_HTML = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-
-
-def package_version() -> str:
-    from pipeline import __version__
-
-    return __version__
-
-
-def default_user_agent(contact_url: str = DEFAULT_CONTACT_URL) -> str:
-    return f"dealstream/{package_version()} (+{contact_url})"
-
-
-@dataclass(frozen=True)
-class HttpSettings:
-    """Limits of the client. Defaults suit an unattended crawler; tests shorten the waits."""
-
-    user_agent: str = field(default_factory=default_user_agent)
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    attempt_deadline: float = 90.0  # one attempt, body included (a slow drip is cut here)
-    max_attempts: int = 4
-    backoff_initial: float = 1.0
-    backoff_max: float = 60.0  # cap for backoff and for an honoured Retry-After
-    url_budget: float = 30.0  # one fetch in total: attempts, waits, Retry-After, redirects
-    max_body_bytes: int = 10 * 2**20  # bytes on the wire
-    max_decoded_bytes: int = 40 * 2**20  # bytes after Content-Encoding is undone
-    max_redirects: int = 5
-    allow_private_networks: bool = False
-    min_host_delay: float = 1.0
-    max_host_concurrency: int = 1
-    max_crawl_delay: float = 30.0
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    """What one fetch ended with. ``error_type`` is None on a 2xx or a 304."""
-
-    url: str
-    final_url: str
-    status: int | None
-    headers: tuple[tuple[str, str], ...] = ()  # names lower-cased, in arrival order
-    body: bytes = b""
-    charset: str | None = None
-    error_type: str | None = None
-    error_message: str | None = None
-    attempts: int = 0
-    redirects: tuple[str, ...] = ()
-    fetched_at: datetime | None = None
-    transient: bool = False  # the failure may go away later (retries exhausted)
-
-    def header(self, name: str) -> str | None:
-        name = name.lower()
-        for key, value in self.headers:
-            if key == name:
-                return value
-        return None
-
-    @property
-    def ok(self) -> bool:
-        return self.error_type is None and self.status is not None and 200 <= self.status < 300
-
-    @property
-    def unchanged(self) -> bool:
-        return self.error_type is None and self.status == 304
-
-    @property
-    def content_type(self) -> str:
-        return (self.header("content-type") or "").split(";", 1)[0].strip().lower()
-
-
-class GuardRefused(Exception):
-    """A socket connected to an address the guard refuses (e.g. after DNS rebinding)."""
-
-
-class _PinnedMixin:
-    """Connect to the addresses the guard checked, never to a fresh lookup of the host name.
-
-    ``self.host`` stays the name, so the Host header, SNI and certificate check are those of
-    the URL; only the socket's destination is pinned. ``guarded`` re-checks the peer address.
-    """
-
-    def __init__(self, *args, pinned: tuple[str, ...] = (), guarded: bool = False, **kwargs) -> None:
-        self.pinned = pinned
-        self.guarded = guarded
-        super().__init__(*args, **kwargs)
-
-    def _new_conn(self) -> socket.socket:
-        last: OSError | None = None
-        for address in self.pinned:
-            try:
-                sock = urllib3.util.connection.create_connection(
-                    (address, self.port),
-                    self.timeout,
-                    source_address=self.source_address,
-                    socket_options=self.socket_options,
-                )
-            except TimeoutError as exc:
-                raise ConnectTimeoutError(self, f"Connection to {self.host} ({address}) timed out") from exc
-            except OSError as exc:
-                last = exc
-                continue
-            if self.guarded:
-                _check_peer(sock, self.host)
-            return sock
-        raise NewConnectionError(self, f"Failed to establish a new connection: {last}")
-
-
-class _PinnedHTTPConnection(_PinnedMixin, HTTPConnection):
-    pass
-
-
-class _PinnedHTTPSConnection(_PinnedMixin, HTTPSConnection):
-    pass
-
-
-def _check_peer(sock: socket.socket, host: str) -> None:
-    peer = sock.getpeername()[0]
-    problem = address_guard.check_connected_address(peer)
-    if problem:
-        sock.close()
-        raise GuardRefused(f"{host} connected to {peer} ({problem})")
-
-
-class _PinnedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _PinnedHTTPConnection
-
-
-class _PinnedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _PinnedHTTPSConnection
-
-
-_POOL_CLASSES = {"http": _PinnedHTTPPool, "https": _PinnedHTTPSPool}
-MAX_POOLS = 64
-
-
-class _Attempt:
-    """One request/response exchange; ``error_type`` set when it failed."""
-
-    __slots__ = ("status", "headers", "body", "error_type", "message", "retry_after")
-
-    def __init__(self) -> None:
-        self.status: int | None = None
-        self.headers: tuple[tuple[str, str], ...] = ()
-        self.body = b""
-        self.error_type: str | None = None
-        self.message: str | None = None
-        self.retry_after: float | None = None
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class HttpClient:
@@ -326,7 +155,7 @@ class HttpClient:
             transient=transient,
         )
 
-    def _finish(self, url, final_url, hops, attempts, attempt: _Attempt) -> FetchResult:
+    def _finish(self, url, final_url, hops, attempts, attempt: Attempt) -> FetchResult:
         now = datetime.now(UTC)
         if attempt.error_type:
             return FetchResult(
@@ -371,10 +200,10 @@ class HttpClient:
         guarded: bool,
         max_body: int,
         deadline: float,
-    ) -> tuple[_Attempt, int]:
+    ) -> tuple[Attempt, int]:
         """Attempts of one URL; no wait (backoff or Retry-After) runs past ``deadline``."""
         s = self.settings
-        attempt = _Attempt()
+        attempt = Attempt()
         for number in range(1, s.max_attempts + 1):
             with self.pacer.turn(host_key(url)):
                 attempt = self._once(verdict, headers, guarded, max_body, deadline)
@@ -431,7 +260,7 @@ class HttpClient:
             if pool is not None:
                 self._pools.move_to_end(key)
                 return pool
-            pool = _POOL_CLASSES[target.scheme](
+            pool = POOL_CLASSES[target.scheme](
                 target.host,
                 target.port,
                 timeout=self._timeout,
@@ -454,8 +283,8 @@ class HttpClient:
         guarded: bool,
         max_body: int,
         deadline: float,
-    ) -> _Attempt:
-        result = _Attempt()
+    ) -> Attempt:
+        result = Attempt()
         started = time.monotonic()
         target = verdict.target
         assert target is not None
@@ -514,7 +343,7 @@ class HttpClient:
             response.release_conn()
         return result
 
-    def _read_body(self, response, result: _Attempt, started: float, max_body: int, deadline: float) -> None:
+    def _read_body(self, response, result: Attempt, started: float, max_body: int, deadline: float) -> None:
         s = self.settings
         stop_at = min(started + s.attempt_deadline, deadline)
         declared = response.headers.get("content-length")
