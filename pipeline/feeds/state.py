@@ -23,6 +23,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
 from pipeline.output.atomic import write_atomically
+from pipeline.output.run_state import write_undoable
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +238,11 @@ def load_state(output: str) -> FeedState:
 
 
 def save_state(output: str, state: FeedState, run_id: str | None = None) -> str:
-    """Write the state atomically (pipeline/output/atomic.py)."""
+    """Write the state atomically; with a run id, undoably: a run rolled back after a kill
+    takes its state change back with it (pipeline/output/run_state.py)."""
     state.updated_at = now_iso()
     state.run_id = run_id or state.run_id
-    return write_atomically(state_path(output), to_json(state).encode("utf-8"), output)
+    data = to_json(state).encode("utf-8")
+    if run_id is None:
+        return write_atomically(state_path(output), data, output)
+    return write_undoable(state_path(output), data, output, run_id)

@@ -108,8 +108,47 @@ def finish_run(output: str, run_id: str) -> None:
         Path(marker_file(output, run_id)).unlink(missing_ok=True)
 
 
+UNDO_SUFFIX = ".undo"
+
+
+def write_undoable(path: str, data: bytes, output: str, run_id: str) -> str:
+    """Commit a state file that a run replaces (``DIR/_state/feeds.json``), keeping what it
+    replaced in ``<path>.undo`` until the next run, so that rolling this run back (killed after
+    the state, before its manifest) also puts the state back. Without it the feed state kept the
+    killed run's validators: the re-run got 304s and the rolled-back articles never came back.
+    """
+    if is_local(path):
+        undo = Path(path + UNDO_SUFFIX)
+        taken = json.loads(undo.read_text(encoding="utf-8")).get("run_id") if undo.exists() else None
+        if taken != run_id:  # the first save of this run: remember the state it found
+            before = Path(path).read_text(encoding="utf-8") if Path(path).exists() else None
+            payload = {"run_id": run_id, "before": before}
+            write_atomically(str(undo), json.dumps(payload).encode("utf-8"), output)
+    return write_atomically(path, data, output)
+
+
+def _undo_state(output: str, run_id: str) -> None:
+    """Put back the state files ``run_id`` replaced (see ``write_undoable``)."""
+    for undo in sorted((Path(output) / "_state").glob(f"*{UNDO_SUFFIX}")):
+        try:
+            payload = json.loads(undo.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            LOG.warning("ignoring unreadable %s (%s)", undo, exc)
+            continue
+        if payload.get("run_id") != run_id:
+            continue
+        target = str(undo)[: -len(UNDO_SUFFIX)]
+        if payload.get("before") is None:
+            Path(target).unlink(missing_ok=True)
+        else:
+            write_atomically(target, payload["before"].encode("utf-8"), output)
+        undo.unlink(missing_ok=True)
+        LOG.warning("run %s was killed: %s put back as it was before that run", run_id, target)
+
+
 def roll_back_killed(output: str) -> list[str]:
-    """Delete the files of every run that has a marker but no manifest; returns their ids."""
+    """Delete the files of every run that has a marker but no manifest, and put back the state
+    files it replaced; returns their ids."""
     runs = Path(output) / RUNS_DIR
     if not runs.is_dir():
         return []
@@ -118,6 +157,7 @@ def roll_back_killed(output: str) -> list[str]:
         run_id = marker.name[: -len(MARKER_SUFFIX)]
         if not has_manifest(output, run_id):
             removed = delete_run(output, run_id)
+            _undo_state(output, run_id)
             LOG.warning("run %s was killed before its manifest: removed its %d files; they are redone", run_id, removed)
             killed.append(run_id)
         marker.unlink(missing_ok=True)

@@ -28,7 +28,7 @@ from tests.warc_fixtures import MARKETS, WEATHER, Rec, story, write_warc
 REPO = Path(__file__).resolve().parents[2]
 TABLES = ("articles", "investments", "errors", "skips")
 COUNTRIES = ["Kenya", "Peru", "Vietnam", "Poland", "Chile", "Ghana", "Egypt", "Brazil"]
-KillPoint = tuple[str, float]  # ("files", n) or ("time", fraction of the uninterrupted run)
+KillPoint = tuple[str, float]  # ("files", n), ("time", fraction of the uninterrupted run), ("state", 0)
 
 
 def _kill_points(default: list[KillPoint], reference_files: int, seed: int) -> list[KillPoint]:
@@ -88,7 +88,9 @@ def _kill_after(argv: list[str], out: Path, point: KillPoint, reference_seconds:
     started = time.monotonic()
     try:
         while proc.poll() is None:
-            if kind == "time":
+            if kind == "state":  # the feed state is saved after the files, before the manifest
+                due = (out / "_state" / "feeds.json").exists()
+            elif kind == "time":
                 due = time.monotonic() - started >= value * reference_seconds
             elif value == 0:
                 due = (out / "_runs").is_dir() and any((out / "_runs").glob("*.running"))
@@ -185,4 +187,4 @@ def news_feed(monkeypatch):
 
 def test_feed_run_killed_then_rerun_equals_uninterrupted(news_feed: str, tmp_path: Path) -> None:
     flags = ["--allow-private-networks", "--host-delay=0", "--http-attempts=1", "--http-timeout=5"]
-    _scenario(tmp_path, ["--feed", news_feed, *flags, "--num-shards", "4"], [("files", 0), ("files", 4)], 9)
+    _scenario(tmp_path, ["--feed", news_feed, *flags, "--num-shards", "4"], [("files", 0), ("files", 4), ("state", 0)], 9)

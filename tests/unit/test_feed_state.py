@@ -73,9 +73,46 @@ def test_round_trip_is_atomic_and_tolerates_damage(tmp_path):
     )
     path = save_state(out, state, run_id="r1")
     assert path == state_path(out) and json.loads(open(path).read())["run_id"] == "r1"
-    assert [p.name for p in (tmp_path / "_state").iterdir()] == ["feeds.json"]  # no temp left
+    # no temp left; the undo record (what r1 replaced) waits for the next run
+    assert sorted(p.name for p in (tmp_path / "_state").iterdir()) == ["feeds.json", "feeds.json.undo"]
     again = load_state(out)
     assert again.feeds[FEED].etag == '"x"' and again.failed_entries["http://e/1"].title == "T"
     (tmp_path / "_state" / "feeds.json").write_text("{not json")
     assert load_state(out).feeds == {}
     assert load_state(str(tmp_path / "nothing")).feeds == {}
+
+
+def test_a_killed_run_takes_its_state_change_back_with_it(tmp_path):
+    """Killed after its feed state, before its manifest: rolling the run back restores the state
+    the run found (else the re-run sends the killed run's ETag, gets 304, and its rolled-back
+    articles never come back)."""
+    from pipeline.output.run_state import roll_back_killed
+
+    out = str(tmp_path)
+    first = FeedState()
+    apply_feed_outcome(first, fetched(etag='"old"'))
+    save_state(out, first, run_id="r1")
+    (tmp_path / "_runs").mkdir()
+    (tmp_path / "_runs" / "r1.json").write_text("{}")  # r1 finished
+    second = load_state(out)
+    apply_feed_outcome(second, fetched(etag='"new"'))
+    save_state(out, second, run_id="r2")
+    save_state(out, second, run_id="r2")  # a second save of the same run keeps the first undo
+    (tmp_path / "_runs" / "r2.running").write_text("{}")  # r2 was killed before its manifest
+    assert load_state(out).feeds[FEED].etag == '"new"'
+    assert roll_back_killed(out) == ["r2"]
+    assert load_state(out).feeds[FEED].etag == '"old"' and load_state(out).run_id == "r1"
+    assert roll_back_killed(out) == []  # nothing left to undo
+
+
+def test_rolling_back_the_first_run_removes_the_state_it_created(tmp_path):
+    from pipeline.output.run_state import roll_back_killed
+
+    out = str(tmp_path)
+    state = FeedState()
+    apply_feed_outcome(state, fetched(etag='"v"'))
+    save_state(out, state, run_id="r1")
+    (tmp_path / "_runs").mkdir()
+    (tmp_path / "_runs" / "r1.running").write_text("{}")
+    assert roll_back_killed(out) == ["r1"]
+    assert not (tmp_path / "_state" / "feeds.json").exists()
