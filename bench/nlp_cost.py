@@ -17,8 +17,8 @@ import transforms.deals.roles as roles
 import transforms.nlp.entities as ents
 import transforms.nlp.language as language
 import transforms.text.extract as text_extract
-from transforms.deals.classify import classify
 from transforms.deals.extract import extract_deals
+from transforms.deals.model import decide
 from transforms.nlp.model import load_nlp
 from transforms.records import RawDocument
 from transforms.text.extract import extract_text, make_settings
@@ -57,7 +57,7 @@ def main() -> int:
         doc = RawDocument(doc_id=f.stem, source_kind="seed_file", source=str(f), url=None, fetched_at=None,
                           content=None, content_type="text/plain", text=body, title=title.strip())
         item = extract_text(doc, settings)
-        verdict = classify(item.title, item.text)
+        verdict = decide(item.title, item.text)
         if verdict.is_investment:
             extract_deals(item.title, item.text)
     total = time.perf_counter() - start

@@ -16,8 +16,8 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from transforms.article_row import article_row
-from transforms.deals.classify import classify
 from transforms.deals.extract import extract_deals
+from transforms.deals.model import decide
 from transforms.errors import doc_error
 from transforms.nlp.language import english_only
 from transforms.outcomes import ERRORS
@@ -85,7 +85,7 @@ class ClassifyFn(beam.DoFn):
 
     @safety_net("classify")
     def process(self, item: ExtractedText) -> Iterator:
-        verdict = english_only(item.language) or classify(item.title, item.text)
+        verdict = english_only(item.language) or decide(item.title, item.text)
         yield article_row(item, verdict, run_id=self.run_id, ingested_at=self.ingested_at or datetime.now(UTC),
                           pipeline_version=self.pipeline_version)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -10,14 +9,11 @@ import pytest
 pytest.importorskip("sklearn")
 
 
-def test_vocabulary_has_no_label_names(shared_dir, tmp_path):
-    from tools.train import load_labelled, main
-
-    assert main(["--out", str(tmp_path)]) == 0
-    model = json.loads((tmp_path / "investment_model.json").read_text())
-    vocab = {w for term in model["vocabulary"] for w in term.split()}
+def test_vocabulary_has_no_label_names(retrained):
+    model = retrained.model_json
+    vocab = {w for block in ("title", "lead") for term in model[block]["vocabulary"] for w in term.split()}
     assert any(w.startswith("__org__") for w in vocab), "masking tokens are features"
-    docs = load_labelled()
+    docs = retrained.docs
     lowercase_words = {w for d in docs for w in re.findall(r"\b[a-z][a-z'-]+\b", d["title"] + " " + d["body"])}
     names = {
         w.lower()

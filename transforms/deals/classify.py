@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from transforms.deals.story import analyse, best_candidate
+from transforms.deals.story import Story, analyse, best_candidate
 from transforms.records import Classification
 
 THRESHOLD = 2.0  # candidate score at which a story counts as an investment (score 0.5)
@@ -17,7 +17,11 @@ _SLOPE = 1.2
 
 
 def classify(title: str | None, text: str) -> Classification:
-    story = analyse(title, text or "")
+    return classify_story(analyse(title, text or ""))
+
+
+def classify_story(story: Story) -> Classification:
+    """The rules' verdict on an analysed story (the learned model reads it as one feature)."""
     cand = best_candidate(story)
     if cand is None:
         return Classification(False, 0.02, ("no_deal_sentence",))

@@ -12,7 +12,7 @@ import math
 import re
 from datetime import datetime
 
-from transforms.deals.amount import deal_amount
+from transforms.deals.amount_rank import ranked_amount
 from transforms.deals.countries import based_country, investor_country, target_country_fallback
 from transforms.deals.roles import deal_agent, span_types
 from transforms.deals.story import Candidate, Story, analyse, best_candidate
@@ -83,7 +83,7 @@ def _fields(story: Story, cand: Candidate) -> DealFields:
     kind = _deal_kind(story, cand, target_run)
     if kind == "funding_round" and inv is not None and _in_name_list(story, cand, inv):
         inv, investor = None, None  # LABELS.md: a syndicate named without a lead has no investor
-    money = deal_amount(story, cand, kind)
+    money = ranked_amount(story, cand)  # fitted ranker over the sums near the deal (make train)
     tgt_country = target_place_country or target_country_fallback(story, cand, target_run, money)
     inv_country = investor_country(story, cand, inv, tgt_country, kind, money)
     if kind in ("invest", "build"):

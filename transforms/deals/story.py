@@ -140,16 +140,7 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
         s -= 0.8  # a later sentence about parties the headline does not name
     neg_sent = _negatives(sent)
     neg_title = _negatives(story.title)
-    firm = bool(
-        re.search(
-            r"pledged|has\s+agreed|agreed\s+to|signed|complet|concluded|acquired|bought|will\s+invest|is\s+investing|"
-            r"plans?\s+to\s+(?:invest|build|construct|set\s+up|establish|acquire|buy)|is\s+to\s+(?:buy|acquire|invest)",
-            sent,
-            re.I,
-        )
-    ) and not re.search(
-        r"memorandum\s+of\s+understanding|\bMoU\b|to\s+(?:negotiate|discuss|explore|study)\b", sent, re.I
-    )
+    firm = is_firm(sent)
     for fam, hits in neg_sent.items():
         w = _WEIGHTS[fam][0]
         if fam == "speculative" and firm:
@@ -167,6 +158,19 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
     if story.title and find_triggers(story.title):
         s += 0.5
     return Candidate(span, idx, trig, investor, money, s, tuple(reasons))
+
+
+_FIRM = re.compile(
+    r"pledged|has\s+agreed|agreed\s+to|signed|complet|concluded|acquired|bought|will\s+invest|is\s+investing|"
+    r"plans?\s+to\s+(?:invest|build|construct|set\s+up|establish|acquire|buy)|is\s+to\s+(?:buy|acquire|invest)",
+    re.I,
+)
+_NOT_FIRM = re.compile(r"memorandum\s+of\s+understanding|\bMoU\b|to\s+(?:negotiate|discuss|explore|study)\b", re.I)
+
+
+def is_firm(sent: str) -> bool:
+    """The sentence commits ("pledged", "has agreed", "will invest"), so a speculative word nearby is colour."""
+    return bool(_FIRM.search(sent)) and not _NOT_FIRM.search(sent)
 
 
 # cue family -> (weight in the deal sentence, weight in the headline)
