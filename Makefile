@@ -29,9 +29,11 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(VENV)/bin/pytest -q
 
-## make train: learned is_investment model on dev+train; grouped k-fold vs the rules (needs ../shared)
+## make train: rebuild every shipped model from ../shared (is_investment model, amount ranker), grouped k-fold reports
 train: $(VENV)/.installed-test
-	$(PY) -m tools.train --out $(OUT)/train
+	$(PY) -m tools.train --out $(OUT)/train --ship
+	$(PY) -m tools.rank_amount --ship
+	$(PY) -m tools.kfold_fields --oof $(OUT)/train/oof.json --out $(OUT)/train/kfold_fields.json
 
 ## make test-kill: SIGKILL runs at 20 more fixed-seed kill points, then re-run (docs/reliability.md)
 test-kill: $(VENV)/.installed-test

@@ -65,10 +65,8 @@ def _score(labs, stories, picks) -> float:
     return ok / len(stories)
 
 
-def main(argv: list[str] | None = None) -> int:
-    if not SETS["dev"][0].exists():
-        print("needs ../shared/corpus", file=sys.stderr)
-        return 2
+def fitted_model(verbose: bool = False) -> dict:
+    """Threshold chosen on the grouped folds, then fitted on all stories: what `make train` ships."""
     labs, stories, rule_ok = build()
     no_cand = [r is None for r in rule_ok]
     rule_ok = [lab.get("amount") is None if r is None else r for r, lab in zip(rule_ok, labs, strict=True)]
@@ -78,9 +76,19 @@ def main(argv: list[str] | None = None) -> int:
         picks = kfold_top1(stories, C, t)
         picks = [None if nc else p for p, nc in zip(picks, no_cand, strict=True)]
         acc = _score(labs, stories, picks)
-        print(f"threshold {t:.1f}: grouped 5-fold amount+currency {acc:.3f}")
+        if verbose:
+            print(f"threshold {t:.1f}: grouped 5-fold amount+currency {acc:.3f}")
         if acc > best_acc + 1e-9:
             best_t, best_acc = t, acc
+    _report(labs, stories, rule_ok, no_cand, rule, best_t, best_acc, verbose)
+    model = export("amount", [s for s, nc in zip(stories, no_cand, strict=True) if not nc], C, best_t)
+    model["kfold"] = {"ranker": round(best_acc, 3), "rule": round(rule, 3), "stories": len(stories)}
+    return model
+
+
+def _report(labs, stories, rule_ok, no_cand, rule, best_t, best_acc, verbose) -> None:
+    if not verbose:
+        return
     print(f"amount+currency over {len(stories)} labelled investment stories (perfect classifier): "
           f"rule {rule:.3f}, ranker k-fold {best_acc:.3f} at threshold {best_t}")
     picks = [None if nc else p for p, nc in zip(kfold_top1(stories, C, best_t), no_cand, strict=True)]
@@ -90,8 +98,13 @@ def main(argv: list[str] | None = None) -> int:
         r = sum(bool(rule_ok[i]) for i in idx) / len(idx)
         k = _score([labs[i] for i in idx], [stories[i] for i in idx], [picks[i] for i in idx])
         print(f"  {fam:16} n={len(idx):3} rule {r:.3f} ranker {k:.3f}")
-    model = export("amount", [s for s, nc in zip(stories, no_cand, strict=True) if not nc], C, best_t)
-    model["kfold"] = {"ranker": round(best_acc, 3), "rule": round(rule, 3), "stories": len(stories)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    if not SETS["dev"][0].exists():
+        print("needs ../shared/corpus", file=sys.stderr)
+        return 2
+    model = fitted_model(verbose=True)
     if "--ship" in (argv or sys.argv[1:]):
         SHIPPED.write_text(json.dumps(model, indent=1) + "\n")
         print(f"shipped: {SHIPPED}")

@@ -36,3 +36,11 @@ def test_shipped_model_separates_the_labels(retrained):
     y = np.array([int(d["is_investment"]) for d in retrained.docs])
     pred = np.array([int(decide_inputs(x, load_model()).is_investment) for x in retrained.inputs])
     assert prf(y, pred)["f1"] >= 0.85
+
+
+def test_shipped_amount_ranker_is_what_make_train_builds(shared_dir):
+    from tools.rank_amount import SHIPPED, fitted_model
+
+    shipped = json.loads(SHIPPED.read_text())
+    again = fitted_model()
+    assert again == shipped, "ranker_amount.json differs from a retrain: run make train"
