@@ -44,3 +44,9 @@ def test_shipped_amount_ranker_is_what_make_train_builds(shared_dir):
     shipped = json.loads(SHIPPED.read_text())
     again = fitted_model()
     assert again == shipped, "ranker_amount.json differs from a retrain: run make train"
+
+
+def test_shipped_investor_ranker_is_what_make_train_builds(shared_dir):
+    from tools.rank_investor import SHIPPED, fitted_model
+
+    assert fitted_model() == json.loads(SHIPPED.read_text()), "ranker_investor.json differs from a retrain: run make train"

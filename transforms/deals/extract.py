@@ -14,6 +14,7 @@ from datetime import datetime
 
 from transforms.deals.amount_rank import ranked_amount
 from transforms.deals.countries import based_country, investor_country, target_country_fallback
+from transforms.deals.investor_rank import ranked_investor
 from transforms.deals.roles import deal_agent, span_types
 from transforms.deals.story import Candidate, Story, analyse, best_candidate
 from transforms.deals.target import deal_target
@@ -21,7 +22,7 @@ from transforms.entities.countries import city_country, demonym_code, find_count
 from transforms.entities.fx import to_usd
 from transforms.entities.horizon import find_horizon
 from transforms.entities.money import Money
-from transforms.entities.orgs import NameRun, affiliates_of, name_runs
+from transforms.entities.orgs import NameRun, affiliates_of, name_runs, names_match
 from transforms.nlp.entities import entities
 from transforms.records import DealFields
 from transforms.text.sentences import Span, collapse_ws
@@ -41,22 +42,51 @@ _CONTROL = re.compile(
 _MINORITY = re.compile(r"\b(?:minority|minorities|stake|holding|shareholding|interest\s+in)\b", re.I)
 # verbs whose subject is the company taking the money ("Acme has raised/secured/closed $5m ...")
 _RAISER = re.compile(r"(?:rais|secur|bag|clos|land|net|pull|attract|receiv|clinch)\w*\b", re.I)
+_FUNDING_TITLE = re.compile(r"\b(?:series\s+[a-h]|seed|round|rais\w+|funding|financing)\b", re.I)
 _PLACE_WORDS = re.compile(
     r"\b(?:plant|factory|facility|facilities|mill|unit|hub|line|projects?|operations|capacity|complex|park|zone|site|expansion|state)\b",
     re.I,
 )
 
 
-def extract_deals(title: str | None, text: str, published_at: datetime | None = None) -> list[DealFields]:
-    """Deals stated by the story, best first (at most one: the lead's main deal)."""
+def extract_deals(title: str | None, text: str, published_at: datetime | None = None,
+                  rank_investor: bool = True) -> list[DealFields]:
+    """Deals stated by the story, best first (at most one: the lead's main deal).
+
+    ``rank_investor=False`` keeps the rules' investor (what ``make train`` fits the ranker on).
+    """
     story = analyse(title, text, published_at)
     cand = best_candidate(story)
     if cand is None or cand.investor is None and cand.score < 1.0:
         return []
-    return [_fields(story, cand)]
+    return [_fields(story, cand, rank_investor)]
 
 
-def _fields(story: Story, cand: Candidate) -> DealFields:
+def rule_agent(story: Story, cand: Candidate) -> str | None:
+    """The parse's agent of the deal predicate (an ORG or state body), as text."""
+    sp = cand.span
+    agent, _ = deal_agent(story.text, sp.start, sp.end, sp.start + cand.trigger.start)
+    return agent.text if agent else None
+
+
+def _ranked_party(story: Story, cand: Candidate, inv: NameRun | None, investor: str | None,
+                  target_run: NameRun | None) -> tuple[NameRun | None, str | None, NameRun | None]:
+    """The investor ranker's choice over the rules' (make train); the raiser of a round becomes the target."""
+    pick = ranked_investor(story, cand, investor, rule_agent(story, cand))
+    new = pick.text if pick else None
+    if names_match(new, investor) or (new is None and investor is None):
+        return inv, investor, target_run
+    funding = cand.trigger.kind == "funding_round" or bool(_FUNDING_TITLE.search(story.title or ""))
+    if funding and inv is not None and (target_run is None or names_match(target_run.text, new)):
+        target_run = inv  # "X raises $5m from Y": the rules took the raiser X; it is the target
+    if pick is None:
+        return None, None, target_run
+    if pick.start < 0:  # named in the headline only: no offsets in the body
+        return NameRun(pick.text, cand.span.start, cand.span.start, words=tuple(pick.text.split())), new, target_run
+    return NameRun(pick.text, pick.start, pick.end, words=tuple(pick.text.split())), new, target_run
+
+
+def _fields(story: Story, cand: Candidate, rank_investor: bool = True) -> DealFields:
     text = story.text
     sent = cand.span.of(text)
     inv = typed_investor(story, cand)
@@ -75,6 +105,8 @@ def _fields(story: Story, cand: Candidate) -> DealFields:
     if investor and re.search(r"\S+\s+\S+\s+and\s+\S+\s+\S+", investor):
         left = investor.split(" and ")[0]
         investor = left if len(left.split()) >= 2 else investor  # co-investors: the first named
+    if rank_investor:
+        inv, investor, target_run = _ranked_party(story, cand, inv, investor, target_run)
     target = collapse_ws(target_run.text) if target_run else None
     if target_run is not None and re.search(
         r"\b(?:State|Province|Region|County|District|Zone)$", target_run.text
