@@ -11,7 +11,7 @@ pipeline takes):
 * every page of ``../shared/corpus/html-extraction/`` (general news and web pages, one record per URL).
 
 Measured per record: the pre-filter's verdict and time, and the time of full extraction
-(``transforms.text.extract``) + ``transforms.deals.classify.classify(title, text)``.
+(``transforms.text.extract``) + ``transforms.deals.model.decide(title, text)`` (what the pipeline decides with).
 
 * **Recall vs labels** (the target, >= 0.98): labelled investment stories (``is_investment`` true in the
   labels, not what a classifier says) that the pre-filter keeps / labelled investment stories; per split,
@@ -79,9 +79,9 @@ def labelled_stories(corpus: Path = INVESTMENT_NEWS) -> list[tuple[LabelledStory
 
 def _classifier():
     try:
-        from transforms.deals.classify import classify
+        from transforms.deals.model import decide as classify
     except ImportError as exc:
-        print(f"transforms.deals.classify not importable ({exc}); full-extraction recall not measured")
+        print(f"transforms.deals.model not importable ({exc}); full-extraction recall not measured")
         return None
     return classify
 

@@ -59,7 +59,16 @@ def extract_deals(title: str | None, text: str, published_at: datetime | None = 
     cand = best_candidate(story)
     if cand is None or cand.investor is None and cand.score < 1.0:
         return []
-    return [_fields(story, cand, rank_investor)]
+    row = _fields(story, cand, rank_investor)
+    return [row] if identifiable(row) else []
+
+
+def identifiable(row: DealFields) -> bool:
+    """LABELS.md: a deal has an identifiable investor (or a named round) and a target, a target
+    country or at least a stated sum; a row with none of them is a mention, not a deal."""
+    if row.investor is None and row.deal_type != "funding_round":
+        return False
+    return not (row.target is None and row.target_country is None and row.amount is None)
 
 
 def rule_agent(story: Story, cand: Candidate) -> str | None:
