@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from transforms.deals.lead import Candidate, Story
+from transforms.deals.story_features import LEAD_CHARS, lead_text
 from transforms.entities.orgs import names_match, normalise_name
 
 _BEFORE = {
@@ -98,13 +99,18 @@ def investor_candidates(story: Story, cand: Candidate, rule_investor: str | None
         f = {"in_title": 1.0, "title_first": 1.0 if i == 0 else 0.0}
         f.update(_mention_features(title, e.start, e.end, "t_"))
         add(e.text, -1, -1, f)
+    # the headline + lead parse the classifier made (cached) covers the body's first LEAD_CHARS
+    shift = len(title) + 1
+    lead_orgs = [(e.start - shift, e.end - shift, e.text) for e in entities(lead_text(title, text))
+                 if e.label == "ORG" and e.start >= shift]
     sentences = sorted(set(story.lead) | {cand.index})
     for idx in sentences:
         sp = story.sentences[idx]
-        s = sp.of(text)
-        orgs = [e for e in entities(s) if e.label == "ORG"]
-        for i, e in enumerate(orgs):
-            a, b = sp.start + e.start, sp.start + e.end
+        if sp.end <= LEAD_CHARS:
+            orgs = [(a, b, t) for a, b, t in lead_orgs if sp.start <= a and b <= sp.end]
+        else:
+            orgs = [(sp.start + e.start, sp.start + e.end, e.text) for e in entities(sp.of(text)) if e.label == "ORG"]
+        for i, (a, b, name) in enumerate(orgs):
             if idx == cand.index:
                 f = {"in_deal": 1.0, "deal_first": 1.0 if i == 0 else 0.0,
                      "before_trigger": 1.0 if b <= trig_at else 0.0, "after_trigger": 1.0 if a >= trig_at else 0.0}
@@ -112,7 +118,7 @@ def investor_candidates(story: Story, cand: Candidate, rule_investor: str | None
             else:
                 f = {"in_lead": 1.0}
                 f.update(_mention_features(text, a, b, "l_"))
-            add(e.text, a, b, f)
+            add(name, a, b, f)
     if rule_investor and not any(names_match(rule_investor, by_name[k].text) for k in order):
         sent = cand.span.of(text)
         at = sent.find(rule_investor)

@@ -23,16 +23,10 @@ from transforms.deals.classify import classify_story
 from transforms.deals.cues import find_triggers
 from transforms.deals.lead import Story, analyse
 from transforms.deals.story import best_candidate
-from transforms.deals.story_features import story_features
+from transforms.deals.story_features import lead_text, story_features
 from transforms.records import Classification
 
-LEAD_CHARS = 600
 MODEL_FILE = "investment_model.json"
-
-
-def lead_text(title: str | None, body: str) -> str:
-    """Headline and lead: where LABELS.md decides what a story is about."""
-    return f"{title or ''}\n{(body or '')[:LEAD_CHARS]}"
 
 
 @dataclass(frozen=True)

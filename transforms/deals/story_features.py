@@ -18,6 +18,12 @@ from transforms.deals.story import Story, best_candidate, is_firm
 from transforms.entities.money import find_money
 
 LEAD_CHARS = 600
+
+
+def lead_text(title: str | None, body: str) -> str:
+    """Headline and lead: where LABELS.md decides what a story is about (one parse serves the
+    masking, the entity counts and the investor candidates)."""
+    return f"{title or ''}\n{(body or '')[:LEAD_CHARS]}"
 TRIGGER_KINDS = ("acquisition", "stake", "joint_venture", "funding_round", "invest", "build", "sold_to")
 RULE_FLAGS = ("nominal_trigger", "anaphora", "government_spending", "no_named_investor", "named_syndicate")
 ENTITY_TYPES = ("ORG", "PERSON", "GPE", "NORP", "MONEY", "PERCENT", "DATE", "CARDINAL")
@@ -85,7 +91,7 @@ def story_features(story: Story, rule_score: float | None = None) -> dict[str, f
     for key, pat in _COMPILED.items():
         _set(f, f"title_pat:{key}", 1.0 if pat.search(title) else 0.0)
         _set(f, f"lead_pat:{key}", min(len(pat.findall(lead)), 3) / 3.0)
-    _entity_features(title, lead, f)
+    _entity_features(title, lead_text(title, text), f)
     return f
 
 
