@@ -25,8 +25,10 @@ _BEFORE = {
     "p_by": r"\bby\s+(?:the\s+)?$",
     "p_from": r"\bfrom\s+(?:the\s+)?(?:\w+\s+){0,2}$",
     "p_in": r"\b(?:in|into)\s+(?:the\s+)?(?:\w+[\s-]+){0,3}$",
-    "p_acquire": r"(?:acquir\w*|buy\w*|bought|purchas\w*|takeover\s+of|stake\s+in|merger\s+with|sale\s+of|sell\w*|sold)\s+"
+    "p_acquire": r"(?:acquir\w*|buy\w*|bought|purchas\w*|takeover\s+of|stake\s+in|merger\s+with|sale\s+of)\s+"
     r"(?:the\s+|a\s+|its\s+|an?\s+\S+\s+stake\s+in\s+)?(?:\w+\s+){0,2}$",
+    "p_sold_to": r"(?:sold|sells?|selling|transferred|divested)\s+(?:\w+\s+){0,4}to\s+(?:the\s+)?$|"
+    r"(?:acquired|bought|purchased|taken\s+over)\s+by\s+(?:the\s+)?$",
     "p_to": r"\bto\s+$",
     "p_of": r"\bof\s+(?:the\s+)?$",
     "p_and": r"\b(?:and|&|with)\s+$",
