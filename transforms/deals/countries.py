@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from transforms.deals.cues import find_triggers
 from transforms.deals.lead import Candidate, Story
@@ -55,118 +57,195 @@ def based_country(text: str, name: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Deal:
+    """What every investor-country strategy reads."""
+
+    story: Story
+    cand: Candidate
+    inv: NameRun | None
+    target_cc: str | None
+    kind: str
+    money: Money | None
+
+    @property
+    def inv_in_sentence(self) -> bool:
+        return self.inv is not None and self.cand.span.start <= self.inv.start < self.cand.span.end
+
+    @property
+    def first_word(self) -> str:
+        inv = self.inv
+        return (inv.words[0] if inv.words else inv.text.split()[0]) if inv is not None else ""
+
+
 def investor_country(
     story: Story, cand: Candidate, inv: NameRun | None, target_cc: str | None, kind: str, money: Money | None
 ) -> str | None:
-    text = story.text
-    sp = cand.span
-    if inv is not None and sp.start <= inv.start < sp.end:
-        # a country word modifying the investor: "Italy's Acme", "German car maker Bolt"
-        mid = text[inv.end : sp.start + cand.trigger.start]
-        for m in _THE_DEMONYM.finditer(mid):
-            cc = _demonym(m.group("dem"))
-            if cc:
-                return cc  # "Acme's Mexico unit said the German carmaker plans to invest"
-        clause_start = max(sp.start, inv.start - 110)
-        head = text[clause_start : inv.start]
-        for c in reversed(find_countries(head)):
-            pre = head[: c.start]
-            between = head[c.end :]
-            if re.search(r"\b(?:of|in|to|from|at|for|with|on|into|its|their)\s+(?:the\s+)?$", pre):
-                continue
-            if re.search(r"[.;]|\b(?:said|has|is|was|will|and)\b", between):
-                continue
-            return c.code
-        m = re.search(r"(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})['’]s\s+(?:[a-z-]+\s+){0,3}$", head)
-        if m:
-            cc = place_code(m.group("place"))  # "Abu Dhabi's Qasr Holding", "Lagos's Acme"
-            if cc:
-                return cc
-        m = _BASED.search(head)
-        if m:
-            cc = place_code(m.group("place"))
-            if cc:
-                return cc
-        if inv.ticker:
-            cc = ticker_country(inv.ticker)
-            if cc and (inv.ticker.find(".") > 0 or story.wire):
-                return cc
-    if inv is not None and sp.start <= inv.start < sp.end:
-        for place in party_places(text, sp.start, sp.end, inv.start, inv.end):
-            cc = _demonym(place) or place_code(place)
-            if cc:
-                return cc  # the parse ties the place to the party ("X of Japan", "X, a Chinese firm")
-    # the headline: "ITALY'S ACME PETROLI BUYS STAKE", "Saudi group to invest"
-    title = story.title
-    trig_pos = _title_trigger_pos(title) if title else None
-    if title and trig_pos is not None:
-        for c in find_countries(title[:trig_pos], caps=title.isupper()):
-            if c.code != target_cc and not re.search(
-                r"\b(?:in|to|into)\s+(?:the\s+)?$", title[: c.start], re.I
-            ):
-                return c.code
-    if inv is not None:
-        first = inv.words[0] if inv.words else inv.text.split()[0]
-        for r in name_runs(text):
-            if r.ticker and r.words and r.words[0] == first and "." in r.ticker:
-                cc = ticker_country(r.ticker)
-                if cc:
-                    return cc
-        cc = based_country(text, first)
+    """The investor's country: the first strategy, in order of how closely it ties a place to the
+    investor (its own modifiers, the parse, the headline, its other mentions), then story-level
+    fallbacks (wire dateline, the currency, the one other country of the story)."""
+    deal = _Deal(story, cand, inv, target_cc, kind, money)
+    for strategy in _STRATEGIES:
+        cc = strategy(deal)
         if cc:
             return cc
-        for m in re.finditer(
-            r"\b(?P<dem>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?)[ \t]+(?:[a-z-]+[ \t]+){0,3}"
-            + re.escape(first)
-            + r"\b",
-            text,
-        ):
-            cc = _demonym(m.group("dem"))
+    return None
+
+
+def _investor_modifiers(d: _Deal) -> str | None:
+    """A country word modifying the investor in the deal sentence: "Italy's Acme", "German car maker Bolt"."""
+    if not d.inv_in_sentence:
+        return None
+    text, sp, inv = d.story.text, d.cand.span, d.inv
+    mid = text[inv.end : sp.start + d.cand.trigger.start]
+    for m in _THE_DEMONYM.finditer(mid):
+        cc = _demonym(m.group("dem"))
+        if cc:
+            return cc  # "Acme's Mexico unit said the German carmaker plans to invest"
+    head = text[max(sp.start, inv.start - 110) : inv.start]
+    for c in reversed(find_countries(head)):
+        if re.search(r"\b(?:of|in|to|from|at|for|with|on|into|its|their)\s+(?:the\s+)?$", head[: c.start]):
+            continue
+        if re.search(r"[.;]|\b(?:said|has|is|was|will|and)\b", head[c.end :]):
+            continue
+        return c.code
+    m = re.search(r"(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})['’]s\s+(?:[a-z-]+\s+){0,3}$", head)
+    if m:
+        cc = place_code(m.group("place"))  # "Abu Dhabi's Qasr Holding", "Lagos's Acme"
+        if cc:
+            return cc
+    m = _BASED.search(head)
+    if m:
+        cc = place_code(m.group("place"))
+        if cc:
+            return cc
+    if inv.ticker:
+        cc = ticker_country(inv.ticker)
+        if cc and (inv.ticker.find(".") > 0 or d.story.wire):
+            return cc
+    return None
+
+
+def _parse_places(d: _Deal) -> str | None:
+    """The parse ties a place to the party ("X of Japan", "X, a Chinese firm")."""
+    if not d.inv_in_sentence:
+        return None
+    sp = d.cand.span
+    for place in party_places(d.story.text, sp.start, sp.end, d.inv.start, d.inv.end):
+        cc = _demonym(place) or place_code(place)
+        if cc:
+            return cc
+    return None
+
+
+def _headline_country(d: _Deal) -> str | None:
+    """The headline before its trigger: "ITALY'S ACME PETROLI BUYS STAKE", "Saudi group to invest"."""
+    title = d.story.title
+    trig_pos = _title_trigger_pos(title) if title else None
+    if not title or trig_pos is None:
+        return None
+    for c in find_countries(title[:trig_pos], caps=title.isupper()):
+        if c.code != d.target_cc and not re.search(r"\b(?:in|to|into)\s+(?:the\s+)?$", title[: c.start], re.I):
+            return c.code
+    return None
+
+
+def _investor_mentions(d: _Deal) -> str | None:
+    """The investor's other mentions: a foreign ticker, "X-based", a demonym before its name."""
+    if d.inv is None:
+        return None
+    text, first = d.story.text, d.first_word
+    for r in name_runs(text):
+        if r.ticker and r.words and r.words[0] == first and "." in r.ticker:
+            cc = ticker_country(r.ticker)
             if cc:
                 return cc
-    for m in _THE_DEMONYM.finditer(text):
+    cc = based_country(text, first)
+    if cc:
+        return cc
+    for m in re.finditer(
+        r"\b(?P<dem>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?)[ \t]+(?:[a-z-]+[ \t]+){0,3}" + re.escape(first) + r"\b",
+        text,
+    ):
         cc = _demonym(m.group("dem"))
-        if cc and cc != target_cc:
+        if cc:
             return cc
+    return None
+
+
+def _story_demonym(d: _Deal) -> str | None:
+    """"the German carmaker" anywhere, if not the target's country."""
+    for m in _THE_DEMONYM.finditer(d.story.text):
+        cc = _demonym(m.group("dem"))
+        if cc and cc != d.target_cc:
+            return cc
+    return None
+
+
+def _the_based_actor(d: _Deal) -> str | None:
+    """"The Tokyo-based company said ...": a based-phrase as a clause subject."""
     for m in re.finditer(
         r"\b[Tt]he\s+(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)-based\s+(?:[a-z]+\s+){0,2}(?:said|has|is|will)\b",
-        text,
+        d.story.text,
     ):
         cc = place_code(m.group("place"))
         if cc:
             return cc
-    if inv is not None and story.title:
-        # wire headline ticker: "ACME <ACM> TO ACQUIRE MAJOR PASTA MAKER"
-        first = (inv.words[0] if inv.words else inv.text.split()[0]).upper()
-        m = re.search(re.escape(first) + r"[\w\s.&]{0,20}?<(?P<t>[A-Z0-9.]{1,10})>", story.title.upper())
-        if m:
-            cc = ticker_country(m.group("t"))
-            if cc and ("." in m.group("t") or story.wire):
-                return cc
-    if story.wire and story.dateline_country:
-        return story.dateline_country
-    if (
-        money is not None
-        and money.currency not in (None, "USD", "EUR")
-        and _CURRENCY_COUNTRY.get(money.currency) == target_cc
-    ):
-        return target_cc  # a plan stated in the target country's own currency: a domestic investor
-    if not story.wire and story.dateline_country and target_cc and story.dateline_country != target_cc:
-        return (
-            story.dateline_country
-        )  # reported from the investor's home ("RIYADH: ... to acquire a UAE firm")
+    return None
+
+
+def _headline_ticker(d: _Deal) -> str | None:
+    """Wire headline ticker: "ACME <ACM> TO ACQUIRE MAJOR PASTA MAKER"."""
+    if d.inv is None or not d.story.title:
+        return None
+    m = re.search(re.escape(d.first_word.upper()) + r"[\w\s.&]{0,20}?<(?P<t>[A-Z0-9.]{1,10})>", d.story.title.upper())
+    if m:
+        cc = ticker_country(m.group("t"))
+        if cc and ("." in m.group("t") or d.story.wire):
+            return cc
+    return None
+
+
+def _wire_dateline(d: _Deal) -> str | None:
+    return d.story.dateline_country if d.story.wire and d.story.dateline_country else None
+
+
+def _own_currency(d: _Deal) -> str | None:
+    """A plan stated in the target country's own currency: a domestic investor."""
+    m = d.money
+    if m is not None and m.currency not in (None, "USD", "EUR") and _CURRENCY_COUNTRY.get(m.currency) == d.target_cc:
+        return d.target_cc
+    return None
+
+
+def _remote_dateline(d: _Deal) -> str | None:
+    """Reported from the investor's home ("RIYADH: ... to acquire a UAE firm")."""
+    dc = d.story.dateline_country
+    if not d.story.wire and dc and d.target_cc and dc != d.target_cc:
+        return dc
+    return None
+
+
+def _other_country(d: _Deal) -> str | None:
+    """A foreign investor's home is the one other country the story talks about; none: domestic."""
+    text, sp, target_cc = d.story.text, d.cand.span, d.target_cc
     counts = Counter(c.code for c in find_countries(text) if c.code != target_cc)
-    if kind in ("invest", "build", "joint_venture") and counts and target_cc:
-        # a foreign investor's home is the one other country the story talks about
+    if d.kind in ("invest", "build", "joint_venture") and counts and target_cc:
         code, n = counts.most_common(1)[0]
         if len(counts) == 1 or n >= 2 * sorted(counts.values())[-2]:
             return code
-    named_target_nationality = kind in ("acquisition", "stake") and any(
-        c.kind == "demonym" for c in find_countries(text[sp.start + cand.trigger.end : sp.end])
+    named_target_nationality = d.kind in ("acquisition", "stake") and any(
+        c.kind == "demonym" for c in find_countries(text[sp.start + d.cand.trigger.end : sp.end])
     )
     if not counts and target_cc and not named_target_nationality:
         return target_cc  # nothing foreign in the story: a domestic deal
     return None
+
+
+_STRATEGIES: tuple[Callable[[_Deal], str | None], ...] = (
+    _investor_modifiers, _parse_places, _headline_country, _investor_mentions, _story_demonym,
+    _the_based_actor, _headline_ticker, _wire_dateline, _own_currency, _remote_dateline, _other_country,
+)
 
 
 def _title_trigger_pos(title: str) -> int | None:

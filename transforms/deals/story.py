@@ -22,6 +22,7 @@ from transforms.deals.actors import (
 from transforms.deals.cues import Trigger, cue_hits, find_triggers
 from transforms.deals.lead import Candidate, Story, analyse
 from transforms.entities.money import Money, find_money
+from transforms.entities.orgs import NameRun
 from transforms.text.sentences import Span
 
 _NOMINAL = re.compile(
@@ -48,76 +49,91 @@ _PLANNED_BUILD = re.compile(
 
 
 def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candidate | None:
-    text = story.text
-    sent = span.of(text)
-    trigs = [t for t in find_triggers(sent)]
+    """Score one lead sentence as the deal sentence: trigger, actor, commitment, then the negative cues.
+
+    Each step adds to the running score in a fixed order (so scores are reproducible to the bit).
+    """
+    sent = span.of(story.text)
+    trigs = find_triggers(sent)
     if not trigs:
         return None
-    money = tuple(find_money(sent, story.dateline_country, story.published_at))
-    money = tuple(
-        Money(
-            m.amount,
-            m.amount_max,
-            m.bound,
-            m.currency,
-            m.text,
-            m.start + span.start,
-            m.end + span.start,
-            m.in_parens,
-        )
-        for m in money
-    )
-    strong = [t for t in trigs if t.kind in ("sold_to", "acquisition", "joint_venture", "funding_round")]
-    invest = [t for t in trigs if t.kind == "invest"]
-    build = [t for t in trigs if t.kind == "build"]
-    reasons: list[str] = []
-    s = 0.0
-    if strong:
-        trig = _pick(strong)
-        s += 2.0
-    elif invest and (money or cue_hits("commitment", sent)):
-        trig = _pick(invest)
-        s += 1.6
-    elif build and (money or _PLANNED_BUILD.search(sent)):
-        trig = _pick(build)
-        s += 1.3
-    elif invest or build:
-        trig = _pick(invest or build)
-        s += 0.6
-    else:
+    money = _sentence_money(story, span, sent)
+    picked = _trigger_strength(trigs, money, sent)
+    if picked is None:
         return None
-    reasons.append(f"trigger:{trig.kind}:{trig.text.lower()}")
+    trig, s = picked
+    reasons: list[str] = [f"trigger:{trig.kind}:{trig.text.lower()}"]
     if _NOMINAL.match(trig.text) and not _GOVERNING_VERB.search(sent[max(0, trig.start - 45) : trig.start]):
         # "thanks to its acquisition of X", "a loan for their joint venture hotel": a deal mentioned,
         # not a deal made -- a noun trigger needs a verb that commits to it
         s -= 1.0
         reasons.append("nominal_trigger")
+    investor, s = _actor(story, idx, span, sent, trig, s, reasons)
+    if cue_hits("commitment", sent):
+        s += 0.8
+    if money:
+        s += 0.7
+    s -= 0.6 * position
+    if _shares_name_with_title(sent, story.title):
+        s += 0.6
+    elif position > 0 and story.title:
+        s -= 0.8  # a later sentence about parties the headline does not name
+    s = _negative_cues(sent, story.title, trig, s, reasons)
+    if story.title and find_triggers(story.title):
+        s += 0.5
+    return Candidate(span, idx, trig, investor, money, s, tuple(reasons))
+
+
+def _sentence_money(story: Story, span: Span, sent: str) -> tuple[Money, ...]:
+    """The sentence's sums with offsets into the story text."""
+    return tuple(
+        Money(m.amount, m.amount_max, m.bound, m.currency, m.text, m.start + span.start, m.end + span.start, m.in_parens)
+        for m in find_money(sent, story.dateline_country, story.published_at)
+    )
+
+
+def _trigger_strength(trigs: list[Trigger], money: tuple[Money, ...], sent: str) -> tuple[Trigger, float] | None:
+    """The trigger that counts and its base score: a deal noun or verb beats "invest" with a sum or a
+    commitment, which beats "build" with a sum or a plan; a bare invest/build scores low."""
+    strong = [t for t in trigs if t.kind in ("sold_to", "acquisition", "joint_venture", "funding_round")]
+    invest = [t for t in trigs if t.kind == "invest"]
+    build = [t for t in trigs if t.kind == "build"]
+    s = 0.0
+    if strong:
+        return _pick(strong), s + 2.0
+    if invest and (money or cue_hits("commitment", sent)):
+        return _pick(invest), s + 1.6
+    if build and (money or _PLANNED_BUILD.search(sent)):
+        return _pick(build), s + 1.3
+    if invest or build:
+        return _pick(invest or build), s + 0.6
+    return None
+
+
+_ANAPHOR = re.compile(
+    r"^(?:It|The\s+(?:company|firm|group|automaker|carmaker|car\s+maker|bank|fund|conglomerate|investor))\b"
+)
+_GOVERNMENT_NAME = re.compile(r"\b(?:[Gg]overnment|[Gg]ovt|Ministry|Council|Municipality|Department|Treasury)$")
+
+
+def _actor(story: Story, idx: int, span: Span, sent: str, trig: Trigger, s: float,
+           reasons: list[str]) -> tuple[NameRun | None, float]:
+    """Who acts, by the first strategy that finds a name (buyer after "sold to", clause subject,
+    syndicate lead, generic subject, anaphora, government), and what that does to the score."""
     passive = trig.kind == "sold_to" or (trig.kind == "build" and trig.text.lower().endswith(" by"))
-    if passive:
-        investor = buyer_after(story, span, trig.end)
-    else:
-        investor = subject_run(story, span, trig.start)
+    investor = buyer_after(story, span, trig.end) if passive else subject_run(story, span, trig.start)
     if investor is None:
         investor = lead_of_syndicate(story, span, trig.start)
     if investor is None:
         investor = generic_subject_name(story, idx, span)
-    if investor is None and re.match(
-        r"^(?:It|The\s+(?:company|firm|group|automaker|carmaker|car\s+maker|bank|fund|conglomerate|investor))\b",
-        sent,
-    ):
+    if investor is None and _ANAPHOR.match(sent):
         investor = previous_actor(story, idx)
         if investor is not None:
             s -= 0.3
             reasons.append("anaphora")
     if investor is None and not passive:
         investor = government_actor(story, span, trig.start)
-    if (
-        investor is not None
-        and trig.kind in ("invest", "build")
-        and re.search(
-            r"\b(?:[Gg]overnment|[Gg]ovt|Ministry|Council|Municipality|Department|Treasury)$", investor.text
-        )
-    ):
+    if investor is not None and trig.kind in ("invest", "build") and _GOVERNMENT_NAME.search(investor.text):
         s -= 2.0  # LABELS.md: a government investing or building is budget spending, not a deal
         reasons.append("government_spending")
     syndicate = investor is None and is_named_syndicate(story, span, trig.start)
@@ -128,20 +144,13 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
     else:
         s -= 2.5  # LABELS.md: no identifiable investor ("a multinational company") is not a deal
         reasons.append("no_named_investor")
-    commit = cue_hits("commitment", sent)
-    if commit:
-        s += 0.8
-    if money:
-        s += 0.7
-    s -= 0.6 * position
-    if _shares_name_with_title(sent, story.title):
-        s += 0.6
-    elif position > 0 and story.title:
-        s -= 0.8  # a later sentence about parties the headline does not name
-    neg_sent = _negatives(sent)
-    neg_title = _negatives(story.title)
+    return investor, s
+
+
+def _negative_cues(sent: str, title: str, trig: Trigger, s: float, reasons: list[str]) -> float:
+    """The hard-negative cue families in the sentence and the headline, softened beside a firm commitment."""
     firm = is_firm(sent)
-    for fam, hits in neg_sent.items():
+    for fam, hits in _negatives(sent).items():
         w = _WEIGHTS[fam][0]
         if fam == "speculative" and firm:
             w *= 0.25
@@ -149,15 +158,13 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
             w = 0.4  # "plans to build a plant financed by revenue bonds": financing detail of a real deal
         s -= w
         reasons.append(f"neg:{fam}:{hits[0].lower()}")
-    for fam, hits in neg_title.items():
+    for fam, hits in _negatives(title).items():
         w = _WEIGHTS[fam][1]
         if fam == "speculative" and firm:
             w *= 0.5
         s -= w
         reasons.append(f"title_neg:{fam}:{hits[0].lower()}")
-    if story.title and find_triggers(story.title):
-        s += 0.5
-    return Candidate(span, idx, trig, investor, money, s, tuple(reasons))
+    return s
 
 
 _FIRM = re.compile(
