@@ -104,93 +104,87 @@ def _is_cap(tok: str) -> bool:
 
 
 def name_runs(text: str, start: int = 0, end: int | None = None) -> list[NameRun]:
-    """Proper-name runs inside ``text[start:end]``, with absolute offsets."""
+    """Proper-name runs inside ``text[start:end]``, with absolute offsets.
+
+    One pass over the tokens: capitalised words (and connectors between them) extend the current
+    run; a ticker, a bracketed Reuters name, a title, a sum or any other word closes it.
+    """
     end = len(text) if end is None else end
     toks = [(m.group(0), m.start() + start, m.end() + start) for m in _TOKEN.finditer(text[start:end])]
     runs: list[NameRun] = []
     cur: list[tuple[str, int, int]] = []
-
-    def close(possessive: bool = False, ticker: str | None = None) -> None:
-        nonlocal cur
-        while cur and cur[-1][0].lower() in _CONNECTORS:
-            cur.pop()
-        while cur and (cur[0][0] in _STOP_WORDS or cur[0][0].lower() in _CONNECTORS):
-            cur.pop(0)
-        while (
-            len(cur) >= 2 and _DESCRIPTOR_HEAD.fullmatch(cur[0][0]) and cur[1][0].lower() not in _CONNECTORS
-        ):
-            cur.pop(0)
-        if cur:
-            s, e = cur[0][1], cur[-1][2]
-            surface = text[s:e]
-            if surface.endswith(".") and not re.search(r"(?:Co|Corp|Inc|Ltd|Bros|[A-Z])\.$", surface):
-                surface, e = surface[:-1], e - 1
-            words = tuple(t for t, _, _ in cur)
-            if not all(w in _STOP_WORDS or w.lower() in _CONNECTORS for w in words):
-                runs.append(NameRun(surface, s, e, possessive, ticker, False, words))
-        cur = []
-
-    i = 0
-    while i < len(toks):
-        tok, s, e = toks[i]
+    for i, (tok, s, e) in enumerate(toks):
         if tok.startswith("<") and tok.endswith(">"):
-            if _TICKER.fullmatch(tok):
-                if cur:
-                    close(ticker=tok.strip("<>"))
-                elif runs and runs[-1].end >= s - 2 and runs[-1].ticker is None:
-                    last = runs.pop()
-                    runs.append(
-                        NameRun(
-                            last.text,
-                            last.start,
-                            last.end,
-                            last.possessive,
-                            tok.strip("<>"),
-                            last.bracketed,
-                            last.words,
-                        )
-                    )
-            else:
-                close()
-                inner = tok[1:-1].strip()
-                poss = text[e : e + 2] in ("'s", "’s")
-                runs.append(NameRun(inner, s + 1, e - 1, poss, None, True, tuple(inner.split())))
-            i += 1
-            continue
-        if tok.startswith("(") and tok.endswith(")"):
+            _angle_token(text, tok, s, e, cur, runs)
+        elif tok.startswith("(") and tok.endswith(")"):
             inner = tok[1:-1]
             if cur and " " not in inner.strip() and _is_cap(inner.strip()) and len(inner) <= 12:
-                cur.append((tok, s, e))
+                cur.append((tok, s, e))  # "Acme (ACM)": an abbreviation stays with its name
             else:
-                close()
-            i += 1
-            continue
-        bare = tok
-        poss = False
-        if tok[-2:] in ("'s", "’s") or tok[-2:] in ("'S", "’S"):
-            bare, poss = tok[:-2], True
-        if bare in _TITLES:
-            close()
-            i += 1
-            continue
-        if _MONEY_TOKEN.match(bare):
-            close()
-            i += 1
-            continue
-        if _is_cap(bare) and not (bare.isdigit()):
-            if not cur and bare in _STOP_WORDS:
-                i += 1
-                continue
-            cur.append((bare, s, s + len(bare)))
-            if poss:
-                close(possessive=True)
-        elif cur and tok.lower() in _CONNECTORS and i + 1 < len(toks) and _is_cap(toks[i + 1][0]):
-            cur.append((tok, s, e))
+                _close_run(text, cur, runs)
         else:
-            close()
-        i += 1
-    close()
+            _word_token(text, toks, i, cur, runs)
+    _close_run(text, cur, runs)
     return runs
+
+
+def _close_run(text: str, cur: list[tuple[str, int, int]], runs: list[NameRun],
+               possessive: bool = False, ticker: str | None = None) -> None:
+    """End the current run: trim connectors, stop words and descriptor heads, keep it if a name is left."""
+    while cur and cur[-1][0].lower() in _CONNECTORS:
+        cur.pop()
+    while cur and (cur[0][0] in _STOP_WORDS or cur[0][0].lower() in _CONNECTORS):
+        cur.pop(0)
+    while len(cur) >= 2 and _DESCRIPTOR_HEAD.fullmatch(cur[0][0]) and cur[1][0].lower() not in _CONNECTORS:
+        cur.pop(0)
+    if cur:
+        s, e = cur[0][1], cur[-1][2]
+        surface = text[s:e]
+        if surface.endswith(".") and not re.search(r"(?:Co|Corp|Inc|Ltd|Bros|[A-Z])\.$", surface):
+            surface, e = surface[:-1], e - 1
+        words = tuple(t for t, _, _ in cur)
+        if not all(w in _STOP_WORDS or w.lower() in _CONNECTORS for w in words):
+            runs.append(NameRun(surface, s, e, possessive, ticker, False, words))
+    cur.clear()
+
+
+def _angle_token(text: str, tok: str, s: int, e: int, cur: list[tuple[str, int, int]], runs: list[NameRun]) -> None:
+    """"<ACM.N>" is the ticker of the run before it; "<Acme Holdings>" is a bracketed unlisted name."""
+    if _TICKER.fullmatch(tok):
+        if cur:
+            _close_run(text, cur, runs, ticker=tok.strip("<>"))
+        elif runs and runs[-1].end >= s - 2 and runs[-1].ticker is None:
+            last = runs.pop()
+            runs.append(NameRun(last.text, last.start, last.end, last.possessive, tok.strip("<>"),
+                                last.bracketed, last.words))
+        return
+    _close_run(text, cur, runs)
+    inner = tok[1:-1].strip()
+    poss = text[e : e + 2] in ("'s", "’s")
+    runs.append(NameRun(inner, s + 1, e - 1, poss, None, True, tuple(inner.split())))
+
+
+def _word_token(text: str, toks: list[tuple[str, int, int]], i: int, cur: list[tuple[str, int, int]],
+                runs: list[NameRun]) -> None:
+    """A plain word: a capitalised one extends the run (a possessive ends it), a connector between
+    capitals joins, titles, sums and anything else close it."""
+    tok, s, e = toks[i]
+    bare = tok
+    poss = False
+    if tok[-2:] in ("'s", "’s") or tok[-2:] in ("'S", "’S"):
+        bare, poss = tok[:-2], True
+    if bare in _TITLES or _MONEY_TOKEN.match(bare):
+        _close_run(text, cur, runs)
+    elif _is_cap(bare) and not bare.isdigit():
+        if not cur and bare in _STOP_WORDS:
+            return
+        cur.append((bare, s, s + len(bare)))
+        if poss:
+            _close_run(text, cur, runs, possessive=True)
+    elif cur and tok.lower() in _CONNECTORS and i + 1 < len(toks) and _is_cap(toks[i + 1][0]):
+        cur.append((tok, s, e))
+    else:
+        _close_run(text, cur, runs)
 
 
 def normalise_name(name: str | None) -> str:
