@@ -19,7 +19,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from transforms.records import SeenEntry
+from transforms.stream_records import SeenEntry
 
 NEW, DUPLICATE, EDITED, STALE = "new", "duplicate", "edited", "stale"
 DEFAULT_TTL = timedelta(days=30)

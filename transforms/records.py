@@ -3,7 +3,9 @@
 This is the one place where the contracts live. Each written record type has its
 dataclass and its pyarrow schema side by side; ``tests/unit/test_records.py`` checks that the
 two agree. Schema changes are additive and bump ``SCHEMA_VERSION``, which is written into
-every Parquet file's metadata.
+every Parquet file's metadata. The archive backfill's records are defined in
+``transforms/archive_records.py`` and the stream's state in ``transforms/stream_records.py``;
+this module exports them too.
 """
 
 from __future__ import annotations
@@ -14,6 +16,17 @@ from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
+
+# Exported here as part of the one contract. SeenEntry must stay importable from this path:
+# stream state pickled before the split names transforms.records.SeenEntry.
+from transforms.archive_records import (
+    WARC_INDEX_PARTITION,
+    WARC_INDEX_SCHEMA,
+    WarcIndexRow,
+    WarcPointer,
+    WarcScanError,
+)
+from transforms.stream_records import SEEN_ENTRY_SCHEMA, SeenEntry
 
 SCHEMA_VERSION = "3"
 
@@ -309,6 +322,24 @@ DEAL_SCHEMA = pa.schema(
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
 
+# table name -> (record type, file schema, partition column kept in the path only). Every
+# hive-partitioned table under DIR, so `dealstream schema`, the contract and `compact` know
+# each one; warc_index is written by archive runs only.
+TABLES: dict[str, tuple[type, pa.Schema, str]] = {
+    "articles": (Article, ARTICLE_SCHEMA, "published_date"),
+    "investments": (Investment, INVESTMENT_SCHEMA, "published_date"),
+    "errors": (ErrorRecord, ERROR_SCHEMA, "run_date"),
+    "skips": (Skip, SKIP_SCHEMA, "run_date"),
+    "warc_index": (WarcIndexRow, WARC_INDEX_SCHEMA, WARC_INDEX_PARTITION),
+}
+
+# Partition columns as readers must pin them (pyarrow infers strings, DuckDB VARCHAR when
+# every partition is the null one).
+PARTITION_SCHEMAS: dict[str, pa.Schema] = {
+    name: pa.schema([(col, pa.date32())]) for name, (_, _, col) in TABLES.items()
+}
+
+
 def to_row(record: Any) -> dict[str, Any]:
     """A record as a plain dict in schema column order (for pyarrow)."""
     row = dataclasses.asdict(record)
@@ -343,152 +374,11 @@ __all__ = [
     "NULL_PARTITION",
     "to_row",
     "field_names",
+    "WarcPointer",
+    "WarcScanError",
+    "WarcIndexRow",
+    "WARC_INDEX_SCHEMA",
+    "WARC_INDEX_PARTITION",
+    "SeenEntry",
+    "SEEN_ENTRY_SCHEMA",
 ]
-
-
-# --- Archive backfill (WARC/ARC) -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WarcPointer:
-    """One archive record located by byte range, with what the scan learnt from its headers.
-
-    Cheap to shuffle: no payload. ``framing`` is "member" (offset/length are positions in the
-    file: per-record gzip or plain) or "stream" (positions in the decompressed stream of a
-    whole-file gzip). ``skip_reason`` is None for an HTTP 200 HTML response worth reading.
-    """
-
-    warc_file: str
-    warc_offset: int
-    warc_length: int
-    framing: str
-    record_index: int
-    record_type: str
-    warc_date: datetime | None
-    url: str | None
-    http_status: int | None
-    content_type: str | None
-    skip_reason: str | None = None
-
-
-@dataclass(frozen=True)
-class WarcScanError:
-    """Damage found while scanning an archive (a truncated record, an unreadable stretch)."""
-
-    warc_file: str
-    warc_offset: int | None
-    record_index: int
-    url: str | None
-    error_type: str
-    message: str
-
-
-@dataclass(frozen=True)
-class WarcIndexRow:
-    """One archive record that was examined: where it is and what became of it (``warc_index/``)."""
-
-    warc_file: str
-    warc_offset: int
-    warc_length: int
-    framing: str
-    record_index: int
-    url: str | None
-    host: str | None
-    warc_date: datetime | None
-    content_type: str | None
-    doc_id: str | None
-    language: str | None
-    passed_prefilter: bool | None  # None when the pre-filter was not run
-    prefilter_reason: str | None
-    is_investment: bool | None  # None when the record was not fully extracted
-    outcome: str  # article | error | skipped
-    reason: str | None  # the skip reason or error type
-    run_id: str
-    indexed_at: datetime
-
-
-WARC_INDEX_SCHEMA = pa.schema(
-    [
-        ("warc_file", pa.string()),
-        ("warc_offset", pa.int64()),
-        ("warc_length", pa.int64()),
-        ("framing", pa.string()),
-        ("record_index", pa.int64()),
-        ("url", pa.string()),
-        ("host", pa.string()),
-        ("warc_date", _TS),
-        ("content_type", pa.string()),
-        ("doc_id", pa.string()),
-        ("language", pa.string()),
-        ("passed_prefilter", pa.bool_()),
-        ("prefilter_reason", pa.string()),
-        ("is_investment", pa.bool_()),
-        ("outcome", pa.string()),
-        ("reason", pa.string()),
-        ("run_id", pa.string()),
-        ("indexed_at", _TS),
-    ]
-)
-# The side index is partitioned by the crawl's UTC date (path only), so --from/--to prune files.
-WARC_INDEX_PARTITION = "crawl_date"
-
-# table name -> (record type, file schema, partition column kept in the path only). Every
-# hive-partitioned table under DIR, so `dealstream schema`, the contract and `compact` know
-# each one; warc_index is written by archive runs only.
-TABLES: dict[str, tuple[type, pa.Schema, str]] = {
-    "articles": (Article, ARTICLE_SCHEMA, "published_date"),
-    "investments": (Investment, INVESTMENT_SCHEMA, "published_date"),
-    "errors": (ErrorRecord, ERROR_SCHEMA, "run_date"),
-    "skips": (Skip, SKIP_SCHEMA, "run_date"),
-    "warc_index": (WarcIndexRow, WARC_INDEX_SCHEMA, WARC_INDEX_PARTITION),
-}
-
-# Partition columns as readers must pin them (pyarrow infers strings, DuckDB VARCHAR when
-# every partition is the null one).
-PARTITION_SCHEMAS: dict[str, pa.Schema] = {
-    name: pa.schema([(col, pa.date32())]) for name, (_, _, col) in TABLES.items()
-}
-
-__all__ += ["WarcPointer", "WarcScanError", "WarcIndexRow", "WARC_INDEX_SCHEMA", "WARC_INDEX_PARTITION"]
-
-
-# --- Streaming: the entries a stream has handled (its exactly-once state) -------------------
-
-
-@dataclass(frozen=True)
-class SeenEntry:
-    """A feed entry the stream has handled, kept until ``expires_at`` so it is never written twice.
-
-    ``entry_time`` is the entry's stated publication time (never later than its first sighting),
-    or the first sighting when the feed gives no date (``dated`` False). The fingerprints are of
-    what the feed said about the entry: the first one is the version that was written.
-    """
-
-    doc_id: str
-    feed_url: str
-    first_fingerprint: str
-    last_fingerprint: str
-    entry_time: datetime
-    dated: bool
-    first_seen_at: datetime
-    last_seen_at: datetime
-    expires_at: datetime
-    run_id: str
-
-
-SEEN_ENTRY_SCHEMA = pa.schema(
-    [
-        ("doc_id", pa.string()),
-        ("feed_url", pa.string()),
-        ("first_fingerprint", pa.string()),
-        ("last_fingerprint", pa.string()),
-        ("entry_time", _TS),
-        ("dated", pa.bool_()),
-        ("first_seen_at", _TS),
-        ("last_seen_at", _TS),
-        ("expires_at", _TS),
-        ("run_id", pa.string()),
-    ]
-)
-
-__all__ += ["SeenEntry", "SEEN_ENTRY_SCHEMA"]

@@ -28,7 +28,7 @@ from pipeline.archives.index import read_index
 from pipeline.archives.scan import FRAMING_MEMBER, ResumePoint, scan_archive
 from pipeline.archives.source import WarcInput
 from pipeline.output.reprocess import replace_older_rows
-from transforms.records import WarcPointer, WarcScanError
+from transforms.archive_records import WarcPointer, WarcScanError
 
 LOG = logging.getLogger(__name__)
 

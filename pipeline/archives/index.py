@@ -20,15 +20,8 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 from pipeline.output.atomic import write_atomically
-from transforms.records import (
-    NULL_PARTITION,
-    SCHEMA_VERSION,
-    WARC_INDEX_PARTITION,
-    WARC_INDEX_SCHEMA,
-    WarcIndexRow,
-    WarcPointer,
-    to_row,
-)
+from transforms.archive_records import WARC_INDEX_PARTITION, WARC_INDEX_SCHEMA, WarcIndexRow, WarcPointer
+from transforms.records import NULL_PARTITION, SCHEMA_VERSION, to_row
 
 LOG = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from transforms.records import WarcPointer
+from transforms.archive_records import WarcPointer
 
 FRAMING_MEMBER = "member"  # offsets are positions in the file (per-record gzip, plain)
 FRAMING_STREAM = "stream"  # offsets are positions in the decompressed whole-file gzip stream

@@ -15,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
 from pipeline.archives.payload import SNIFF_BYTES, drain
-from transforms.records import WarcPointer, WarcScanError
+from transforms.archive_records import WarcPointer, WarcScanError
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 

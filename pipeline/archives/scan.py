@@ -54,7 +54,7 @@ from pipeline.archives.payload import (
     read_pointer,
 )
 from pipeline.archives.record_fields import iterate_records, parse_warc_date, skip_reason
-from transforms.records import WarcPointer, WarcScanError
+from transforms.archive_records import WarcPointer, WarcScanError
 
 __all__ = [
     "FRAMING_MEMBER",

@@ -27,18 +27,11 @@ from pipeline.archives.payload import WarcReadError, read_pointer
 from pipeline.archives.scan import scan_archive
 from pipeline.metrics import METRICS_NAMESPACE
 from pipeline.output.writers import shard_of
+from transforms.archive_records import WarcIndexRow, WarcPointer, WarcScanError
 from transforms.deals.prefilter import prefilter
 from transforms.errors import error_record
 from transforms.outcomes import NON_TERMINAL_STAGES
-from transforms.records import (
-    DocResult,
-    ErrorRecord,
-    RawDocument,
-    Skip,
-    WarcIndexRow,
-    WarcPointer,
-    WarcScanError,
-)
+from transforms.records import DocResult, ErrorRecord, RawDocument, Skip
 from transforms.safety import (
     MESSAGE_LIMIT,
     UNEXPECTED_PREFIX,

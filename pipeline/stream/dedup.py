@@ -27,7 +27,8 @@ from pipeline.metrics import METRICS_NAMESPACE
 from pipeline.stream.seen_store import load_seen, write_pending
 from transforms.dedup import NEW, Candidate, fingerprint, judge
 from transforms.outcomes import SKIPS
-from transforms.records import SeenEntry, Skip
+from transforms.records import Skip
+from transforms.stream_records import SeenEntry
 
 EXPIRED = "expired"
 

@@ -29,7 +29,8 @@ import pyarrow.parquet as pq
 
 from pipeline.output.atomic import write_atomically
 from transforms.dedup import merge_states
-from transforms.records import SEEN_ENTRY_SCHEMA, SeenEntry, field_names, to_row
+from transforms.records import field_names, to_row
+from transforms.stream_records import SEEN_ENTRY_SCHEMA, SeenEntry
 
 LOG = logging.getLogger(__name__)
 

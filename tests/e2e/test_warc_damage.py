@@ -11,7 +11,7 @@ from pipeline.archives.scan import ResumePoint, read_pointer, scan_archive
 from pipeline.cli import main
 from tests.outputs import manifests, read_rows
 from tests.warc_damage import DAMAGED, DAMAGES, PLAIN_DAMAGES, RECORDS, damaged_warc, expected, page
-from transforms.records import WarcPointer
+from transforms.archive_records import WarcPointer
 
 
 def scan(path: Path, resume: ResumePoint | None = None):

@@ -19,7 +19,8 @@ from pipeline.archives.index import (
     read_index,
     write_index_file,
 )
-from transforms.records import NULL_PARTITION, TABLES, WARC_INDEX_SCHEMA, WarcIndexRow, WarcPointer
+from transforms.archive_records import WARC_INDEX_SCHEMA, WarcIndexRow, WarcPointer
+from transforms.records import NULL_PARTITION, TABLES
 
 T0 = datetime(2024, 5, 1, 12, tzinfo=UTC)
 

@@ -24,6 +24,8 @@ TRANSFORMS_PACKAGES = {"text", "deals", "entities", "nlp", "data", "ledger"}
 # First matching prefix wins (most specific first).
 LAYERS: list[tuple[str, int]] = [
     ("transforms.records", 0),
+    ("transforms.archive_records", 0),
+    ("transforms.stream_records", 0),
     ("transforms.partitioning", 0),
     ("transforms.outcomes", 0),
     ("transforms.entities", 1),

@@ -24,7 +24,7 @@ from pipeline.archives.scan import (
     scan_archive,
     skip_reason,
 )
-from transforms.records import WarcPointer, WarcScanError
+from transforms.archive_records import WarcPointer, WarcScanError
 
 WHEN = datetime(2024, 3, 5, 10, 30, tzinfo=UTC)
 PAGE = b"<!DOCTYPE html><html><head><title>T</title></head><body><p>Acme invests $5m.</p></body></html>"
