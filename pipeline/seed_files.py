@@ -27,7 +27,7 @@ from pipeline.seed_listing import SUPPORTED, input_kind, not_a_readable_file
 from transforms.errors import error_record
 from transforms.outcomes import ERRORS
 from transforms.records import InputRef, RawDocument
-from transforms.safety import safety_net
+from transforms.stages import safety_net
 from transforms.text.decode import (
     InputRejected,
     decode_html,

@@ -1,9 +1,11 @@
-"""The safety net under every DoFn that touches input: one bad element, one error row.
+"""The rules of the safety net under every DoFn that touches input: one bad element, one error row.
 
-``@safety_net(stage)`` wraps a DoFn's ``process``. An expected rejection that escapes it
-(``InputRejected``) becomes an error row with its own type; anything else becomes an error
-row typed ``unexpected:<ExceptionClass>`` (counted apart as ``unexpected_errors`` in the
-manifest and summary), and the run goes on.
+Pure (no Beam): what the net's error rows say. The net itself, ``@safety_net(stage)``, wraps
+a DoFn's ``process`` and lives beside the DoFns in ``transforms/stages.py``. An expected
+rejection that escapes a DoFn (``InputRejected``) becomes an error row with its own type
+(``rejected_error``); anything else becomes an error row typed ``unexpected:<ExceptionClass>``
+(``unexpected_error``; counted apart as ``unexpected_errors`` in the manifest and summary), and
+the run goes on.
 
 Strict mode (``DEALSTREAM_STRICT=1``, set by the test suite) re-raises unexpected
 exceptions instead, so the net never hides our own bugs in tests.
@@ -21,19 +23,16 @@ and ``fetch_page`` (per feed and per entry inside a host's group), ``scan_warc``
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import apache_beam as beam
-
 from transforms.errors import error_record
+from transforms.records import ErrorRecord
 from transforms.text.decode import InputRejected
 
 LOG = logging.getLogger(__name__)
-ERRORS = "errors"
 STRICT_ENV = "DEALSTREAM_STRICT"
 FAULT_ENV = "DEALSTREAM_FAULT_INJECT"
 UNEXPECTED_PREFIX = "unexpected:"
@@ -82,7 +81,19 @@ def unexpected_type(err: BaseException) -> str:
     return UNEXPECTED_PREFIX + type(err).__name__
 
 
-def unexpected_error(run_id: str, stage: str, element: Any, err: BaseException, where: Where = locate):
+def rejected_error(
+    run_id: str, stage: str, element: Any, err: InputRejected, where: Where = locate
+) -> ErrorRecord:
+    """The error row for an expected rejection that escaped a DoFn: it keeps its own type."""
+    source, line, doc_id, sample = where(element)
+    return error_record(
+        run_id, stage, source, err.error_type, err.message, doc_id=doc_id, line_number=line, sample=sample
+    )
+
+
+def unexpected_error(
+    run_id: str, stage: str, element: Any, err: BaseException, where: Where = locate
+) -> ErrorRecord:
     """The error row for an unexpected exception (re-raises it in strict mode)."""
     if strict():
         raise err
@@ -98,59 +109,3 @@ def unexpected_error(run_id: str, stage: str, element: Any, err: BaseException, 
         line_number=line,
         sample=sample,
     )
-
-
-def _count_failed_input(dofn: Any, element: Any) -> None:
-    """A reading DoFn counts its inputs; ``count_failed_input`` lets it count the one that failed."""
-    hook = getattr(dofn, "count_failed_input", None)
-    if hook is not None:
-        hook(element)
-
-
-def _after_failure(dofn: Any, element: Any, row: Any) -> Iterator:
-    """``after_failure(element, row)`` lets a DoFn add what its failed element still owes
-    (a feed's state outcome, an archive record's index event)."""
-    hook = getattr(dofn, "after_failure", None)
-    if hook is not None:
-        yield from hook(element, row)
-
-
-def safety_net(stage: str, errors_tag: str = ERRORS, where: Where | None = None, atomic: bool = False) -> Callable:
-    """Decorate ``DoFn.process(self, element)`` (or a per-item method of a DoFn that gets groups:
-    ``_one_feed(self, job)``); the DoFn must have ``run_id`` and may have
-    ``count_failed_input(element)`` (reading stages, so a failed input is still counted) and
-    ``after_failure(element, row)``.
-
-    ``where(element) -> (source, line, doc_id, sample)`` names the element in its error row
-    (default ``locate``). ``atomic``: hold the element's outputs until it succeeds, so a failed
-    element is its error row only, never half of its outputs plus the row (for elements with a
-    few small outputs: a page, a WARC record, a row to write).
-    """
-    name = where or locate
-
-    def decorate(process: Callable[..., Iterator]) -> Callable[..., Iterator]:
-        @functools.wraps(process)
-        def guarded(self, element, *args, **kwargs) -> Iterator:
-            try:
-                maybe_inject(stage, element, name)
-                if atomic:
-                    outputs = list(process(self, element, *args, **kwargs))
-                    yield from outputs
-                else:
-                    yield from process(self, element, *args, **kwargs)
-            except InputRejected as err:
-                _count_failed_input(self, element)
-                source, line, doc_id, sample = name(element)
-                row = error_record(self.run_id, stage, source, err.error_type, err.message,
-                                   doc_id=doc_id, line_number=line, sample=sample)
-                yield beam.pvalue.TaggedOutput(errors_tag, row)
-                yield from _after_failure(self, element, row)
-            except Exception as err:  # the net: one element fails, never the run
-                row = unexpected_error(self.run_id, stage, element, err, name)
-                _count_failed_input(self, element)
-                yield beam.pvalue.TaggedOutput(errors_tag, row)
-                yield from _after_failure(self, element, row)
-
-        return guarded
-
-    return decorate

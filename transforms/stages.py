@@ -1,16 +1,21 @@
-"""Thin Beam wrappers around the pure stages: extract text, classify, extract deals.
+"""Thin Beam wrappers around the pure stages: extract text, classify, extract deals; and the
+safety net every DoFn that touches input runs under.
 
 Each DoFn builds its heavy objects in ``setup()``, calls one pure function, and routes an
 expected rejection (``InputRejected``) or an unexpected exception to the ``errors`` output
 as an ``ErrorRecord`` with the stage name, so a bad document never stops the run.
+``@safety_net(stage)`` does that routing for these DoFns and for the sources' and writers' in
+``pipeline/``; the rows it makes, strict mode and fault injection are in ``transforms/safety.py``.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
@@ -22,7 +27,7 @@ from transforms.errors import doc_error
 from transforms.nlp.language import english_only
 from transforms.outcomes import ERRORS
 from transforms.records import Article, DocResult, ExtractedText, Investment, RawDocument
-from transforms.safety import safety_net, unexpected_error
+from transforms.safety import Where, locate, maybe_inject, rejected_error, unexpected_error
 from transforms.text.bounded import DEFAULT_MAX_DOC_SECONDS, extract_bounded
 from transforms.text.decode import InputRejected
 from transforms.text.extract import ExtractorSettings, extract_text, make_settings
@@ -32,6 +37,62 @@ NAMESPACE = "dealstream"
 
 
 PROGRESS_EVERY_SECONDS = 30.0
+
+
+def _count_failed_input(dofn: Any, element: Any) -> None:
+    """A reading DoFn counts its inputs; ``count_failed_input`` lets it count the one that failed."""
+    hook = getattr(dofn, "count_failed_input", None)
+    if hook is not None:
+        hook(element)
+
+
+def _after_failure(dofn: Any, element: Any, row: Any) -> Iterator:
+    """``after_failure(element, row)`` lets a DoFn add what its failed element still owes
+    (a feed's state outcome, an archive record's index event)."""
+    hook = getattr(dofn, "after_failure", None)
+    if hook is not None:
+        yield from hook(element, row)
+
+
+def safety_net(
+    stage: str, errors_tag: str = ERRORS, where: Where | None = None, atomic: bool = False
+) -> Callable:
+    """Decorate ``DoFn.process(self, element)`` (or a per-item method of a DoFn that gets groups:
+    ``_one_feed(self, job)``); the DoFn must have ``run_id`` and may have
+    ``count_failed_input(element)`` (reading stages, so a failed input is still counted) and
+    ``after_failure(element, row)``.
+
+    ``where(element) -> (source, line, doc_id, sample)`` names the element in its error row
+    (default ``locate``). ``atomic``: hold the element's outputs until it succeeds, so a failed
+    element is its error row only, never half of its outputs plus the row (for elements with a
+    few small outputs: a page, a WARC record, a row to write).
+    """
+    name = where or locate
+
+    def decorate(process: Callable[..., Iterator]) -> Callable[..., Iterator]:
+        @functools.wraps(process)
+        def guarded(self, element, *args, **kwargs) -> Iterator:
+            try:
+                maybe_inject(stage, element, name)
+                if atomic:
+                    outputs = list(process(self, element, *args, **kwargs))
+                    yield from outputs
+                else:
+                    yield from process(self, element, *args, **kwargs)
+            except InputRejected as err:
+                _count_failed_input(self, element)
+                row = rejected_error(self.run_id, stage, element, err, name)
+                yield beam.pvalue.TaggedOutput(errors_tag, row)
+                yield from _after_failure(self, element, row)
+            except Exception as err:  # the net: one element fails, never the run
+                row = unexpected_error(self.run_id, stage, element, err, name)
+                _count_failed_input(self, element)
+                yield beam.pvalue.TaggedOutput(errors_tag, row)
+                yield from _after_failure(self, element, row)
+
+        return guarded
+
+    return decorate
 
 
 class ExtractTextFn(beam.DoFn):

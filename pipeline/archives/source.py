@@ -32,14 +32,8 @@ from transforms.deals.prefilter import prefilter
 from transforms.errors import error_record
 from transforms.outcomes import NON_TERMINAL_STAGES
 from transforms.records import DocResult, ErrorRecord, RawDocument, Skip
-from transforms.safety import (
-    MESSAGE_LIMIT,
-    UNEXPECTED_PREFIX,
-    maybe_inject,
-    safety_net,
-    strict,
-    unexpected_type,
-)
+from transforms.safety import MESSAGE_LIMIT, UNEXPECTED_PREFIX, maybe_inject, strict, unexpected_type
+from transforms.stages import safety_net
 from transforms.text.decode import InputRejected, decode_html, doc_id_for
 
 LOG = logging.getLogger(__name__)

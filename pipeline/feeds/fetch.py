@@ -35,7 +35,7 @@ from pipeline.metrics import METRICS_NAMESPACE
 from transforms.errors import error_record
 from transforms.outcomes import STAGE_FEED_RECOVERED, STAGE_PAGE_FALLBACK
 from transforms.records import ErrorRecord, Skip
-from transforms.safety import safety_net
+from transforms.stages import safety_net
 from transforms.text.feed_parse import parse_feed
 
 LOG = logging.getLogger(__name__)

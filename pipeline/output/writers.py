@@ -40,7 +40,7 @@ from transforms.records import (
     Skip,
     to_row,
 )
-from transforms.safety import safety_net
+from transforms.stages import safety_net
 
 LOG = logging.getLogger(__name__)
 
