@@ -13,7 +13,8 @@ from typing import NamedTuple
 import apache_beam as beam
 
 from pipeline import __version__
-from pipeline.archives.source import ReadWarc, WarcInput, WriteWarcIndex
+from pipeline.archives.index_writer import WriteWarcIndex
+from pipeline.archives.source import ReadWarc, WarcInput
 from pipeline.feeds.jobs import FeedRunSettings
 from pipeline.feeds.source import FetchFeeds, WriteFeedState
 from pipeline.output.known_docs import DropKnownDocs
