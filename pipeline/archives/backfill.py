@@ -15,14 +15,13 @@ finishes or rolls back whatever a killed run left (see ``backfill_manifest``).
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from apache_beam.io.filesystems import FileSystems
 
-from pipeline.accounting.manifest import Outcomes
+from pipeline.accounting.manifest import Outcomes, read_manifest
 from pipeline.archives import manifest as bm
 from pipeline.archives.index import read_index
 from pipeline.archives.scan import FRAMING_MEMBER, ResumePoint, scan_archive
@@ -174,28 +173,5 @@ def run_backfill(
 
 def combined_outcomes(output: str, run_ids: Sequence[str]) -> tuple[int, Outcomes]:
     """Inputs read and outcomes summed over the runs' ``_runs/<run_id>.json`` manifests."""
-    total = Outcomes()
-    inputs = 0
-    errors_by_type: dict[str, int] = {}
-    skipped_by_reason: dict[str, int] = {}
-    for run_id in run_ids:
-        with FileSystems.open(FileSystems.join(output, "_runs", f"{run_id}.json")) as handle:
-            run = json.loads(handle.read().decode("utf-8"))
-        inputs += int(run["inputs"]["read"])
-        outcomes = run["outcomes"]
-        for name in (
-            "articles",
-            "investments",
-            "errors",
-            "skipped",
-            "non_terminal_errors",
-            "investment_articles",
-        ):
-            setattr(total, name, getattr(total, name) + int(outcomes.get(name, 0)))
-        for key, value in outcomes.get("errors_by_type", {}).items():
-            errors_by_type[key] = errors_by_type.get(key, 0) + value
-        for key, value in outcomes.get("skipped_by_reason", {}).items():
-            skipped_by_reason[key] = skipped_by_reason.get(key, 0) + value
-    total.errors_by_type = errors_by_type
-    total.skipped_by_reason = skipped_by_reason
-    return inputs, total
+    runs = [read_manifest(output, run_id) for run_id in run_ids]
+    return sum(run.inputs_read for run in runs), sum((run.outcomes for run in runs), Outcomes())

@@ -8,7 +8,6 @@ same queries over zero rows instead of a crash.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -149,27 +148,26 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = No
 
 def read_manifests(directory: Path) -> list[dict[str, Any]]:
     """One row per run manifest in DIR/_runs/ (unreadable ones are listed as such, not fatal)."""
+    # Imported here: the manifest reader brings Beam's FileSystems, which `report --help` need not load.
+    from pipeline.accounting.manifest import read_manifest
+
     runs = []
     for path in sorted((directory / "_runs").glob("*.json")):
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
+            run = read_manifest(str(directory), path.stem)
+        except (OSError, ValueError, TypeError, AttributeError) as err:  # not JSON, or not a manifest
             runs.append({"run_id": path.stem, "status": f"unreadable manifest: {err}"})
             continue
-        if not isinstance(data, dict):
-            continue
-        outcomes = data.get("outcomes") or {}
-        inputs = data.get("inputs") or {}
         runs.append({
-            "run_id": str(data.get("run_id", path.stem)),
-            "status": str(data.get("status", "")),
-            "started_at": str(data.get("started_at", "")),
-            "seconds": (data.get("timings") or {}).get("pipeline_seconds"),
-            "inputs": inputs.get("read") if isinstance(inputs, dict) else None,
-            "articles": outcomes.get("articles"),
-            "investments": outcomes.get("investments"),
-            "errors": outcomes.get("errors"),
-            "skipped": outcomes.get("skipped"),
+            "run_id": str(run.run_id),
+            "status": str(run.status),
+            "started_at": str(run.started_at),
+            "seconds": (run.details.get("timings") or {}).get("pipeline_seconds"),
+            "inputs": run.inputs.get("read") if isinstance(run.inputs, dict) else None,
+            "articles": run.outcomes.articles,
+            "investments": run.outcomes.investments,
+            "errors": run.outcomes.errors,
+            "skipped": run.outcomes.skipped,
         })
     return runs
 
