@@ -12,10 +12,15 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tools.evaluate import CORPUS, field_correct
 from transforms.text.boilerplate import strip_tail
+
+if TYPE_CHECKING:
+    from transforms.records import DealFields
 
 FIELDS = ("investor", "target", "target_country", "investor_country", "deal_type", "amount", "evidence")
 SETS = {"dev": (CORPUS / "dev-labels.jsonl", CORPUS / "texts"),
@@ -28,24 +33,39 @@ def _title_body(raw: str) -> tuple[str, str]:
     return (lines[k].strip() if lines else ""), strip_tail("\n".join(lines[k + 1 :]).strip("\n"))
 
 
-def score_set(name: str) -> tuple[dict, list[dict]]:
+def investment_stories(name: str) -> Iterator[tuple[dict[str, Any], str, DealFields | None]]:
+    """(label, body, top deal row or None) for every labelled investment story of one set.
+
+    The one loop over the labels that this harness and ``tools.kfold_fields`` score: the same
+    text handling (title line, body with its tail stripped) and ``extract_deals``' first row.
+    """
     from transforms.deals.extract import extract_deals
 
     labels_path, texts = SETS[name]
-    labels = [json.loads(x) for x in labels_path.read_text("utf-8").splitlines() if x.strip()]
+    for line in labels_path.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        lab = json.loads(line)
+        if not lab.get("is_investment"):
+            continue
+        title, body = _title_body((texts / f"{lab['id']}.txt").read_text("utf-8"))
+        deals = extract_deals(title, body)
+        yield lab, body, (deals[0] if deals else None)
+
+
+def row_of(deal: DealFields | None) -> dict[str, Any] | None:
+    """A deal as the dict ``field_correct`` reads (None when nothing was found)."""
+    return None if deal is None else {f: getattr(deal, f) for f in deal.__dataclass_fields__}
+
+
+def score_set(name: str) -> tuple[dict, list[dict]]:
     right = Counter()
     n = 0
     rows = []
-    for lab in labels:
-        if not lab.get("is_investment"):
-            continue
+    for lab, body, d in investment_stories(name):
         n += 1
-        title, body = _title_body((texts / f"{lab['id']}.txt").read_text("utf-8"))
-        deals = extract_deals(title, body)
-        row = None
-        if deals:
-            d = deals[0]
-            row = {f: getattr(d, f) for f in d.__dataclass_fields__}
+        row = row_of(d)
+        if d is not None:
             assert body[d.evidence_start : d.evidence_end] == d.evidence, lab["id"]
         ok = {f: field_correct(f, lab, row) for f in FIELDS}
         right.update(f for f, v in ok.items() if v)

@@ -17,31 +17,19 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from tools.evaluate import field_correct
-from tools.field_scores import FIELDS, SETS, _title_body
+from tools.field_scores import FIELDS, SETS, investment_stories, row_of
 from tools.train import family
 
 TARGETS = {"investor": 0.80, "target_country": 0.85, "investor_country": 0.75, "deal_type": 0.75, "amount": 0.85}
 
 
 def score(oof: dict[str, float], threshold: float = 0.5) -> dict[str, dict]:
-    from transforms.deals.extract import extract_deals
-
     right: dict[str, Counter] = defaultdict(Counter)
     perfect: dict[str, Counter] = defaultdict(Counter)
     n: Counter = Counter()
-    for labels_path, texts in SETS.values():
-        for line in labels_path.read_text("utf-8").splitlines():
-            if not line.strip():
-                continue
-            lab = json.loads(line)
-            if not lab.get("is_investment"):
-                continue
-            title, body = _title_body((texts / f"{lab['id']}.txt").read_text("utf-8"))
-            deals = extract_deals(title, body)
-            row = None
-            if deals:
-                d = deals[0]
-                row = {f: getattr(d, f) for f in d.__dataclass_fields__}
+    for name in SETS:
+        for lab, _, deal in investment_stories(name):
+            row = row_of(deal)
             found = oof[lab["id"]] >= threshold
             for group in ("ALL", family(lab["id"])):
                 n[group] += 1
