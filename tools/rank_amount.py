@@ -65,9 +65,12 @@ def _score(labs, stories, picks) -> float:
     return ok / len(stories)
 
 
-def fitted_model(verbose: bool = False) -> dict:
-    """Threshold chosen on the grouped folds, then fitted on all stories: what `make train` ships."""
-    labs, stories, rule_ok = build()
+def fitted_model(verbose: bool = False, built: tuple | None = None) -> dict:
+    """Threshold chosen on the grouped folds, then fitted on all stories: what `make train` ships.
+
+    `built` is what build() returned, for a caller that needs the candidates too (the retrain test).
+    """
+    labs, stories, rule_ok = built if built is not None else build()
     no_cand = [r is None for r in rule_ok]
     rule_ok = [lab.get("amount") is None if r is None else r for r, lab in zip(rule_ok, labs, strict=True)]
     rule = sum(bool(r) for r in rule_ok) / len(stories)

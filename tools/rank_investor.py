@@ -69,9 +69,12 @@ def _score(labs, stories, picks, has_row) -> list[bool]:
     return out
 
 
-def fitted_model(verbose: bool = False) -> dict:
-    """Threshold chosen on the grouped folds, then fitted on all stories with a row: what `make train` ships."""
-    labs, stories, rule_ok, has_row = build()
+def fitted_model(verbose: bool = False, built: tuple | None = None) -> dict:
+    """Threshold chosen on the grouped folds, then fitted on all stories with a row: what `make train` ships.
+
+    `built` is what build() returned, for a caller that needs the candidates too (the retrain test).
+    """
+    labs, stories, rule_ok, has_row = built if built is not None else build()
     rule = sum(rule_ok) / len(stories)
     best_t, best_acc, best_ok = 0.0, -1.0, []
     for t in THRESHOLDS:

@@ -38,15 +38,42 @@ def test_shipped_model_separates_the_labels(retrained):
     assert prf(y, pred)["f1"] >= 0.85
 
 
-def test_shipped_amount_ranker_is_what_make_train_builds(shared_dir):
-    from tools.rank_amount import SHIPPED, fitted_model
+# liblinear's weights move in the 4th decimal between CPUs (the CI machine is not this one): the
+# file must match in everything but the weights, the weights to COEF_TOL, and the picks exactly.
+COEF_TOL = 0.01
 
-    shipped = json.loads(SHIPPED.read_text())
-    again = fitted_model()
-    assert again == shipped, "ranker_amount.json differs from a retrain: run make train"
+
+def _same_linear_model(tool, name: str) -> None:
+    """A retrain by `tool` (tools.rank_amount or tools.rank_investor) agrees with its shipped file."""
+    from transforms.deals.ranker import ranker_from_dict
+
+    shipped = json.loads(tool.SHIPPED.read_text())
+    built = tool.build()
+    again = tool.fitted_model(built=built)
+    fixed = ("coef", "intercept")
+    assert {k: v for k, v in again.items() if k not in fixed} == {k: v for k, v in shipped.items() if k not in fixed}, (
+        f"{name}: features, threshold, C or k-fold scores differ from a retrain: run make train")
+    drift = max(abs(a - b) for a, b in zip(again["coef"] + [again["intercept"]],
+                                           shipped["coef"] + [shipped["intercept"]], strict=True))
+    assert drift <= COEF_TOL, f"{name}: a weight moved by {drift:.4f} on retrain: run make train"
+    a, b = ranker_from_dict(shipped), ranker_from_dict(again)
+    stories = built[1]
+    differ = []
+    for s in stories:
+        pick_a, score_a = a.best(list(range(len(s.candidates))), lambda i, s=s: s.candidates[i])
+        pick_b, score_b = b.best(list(range(len(s.candidates))), lambda i, s=s: s.candidates[i])
+        if pick_a != pick_b or abs(score_a - score_b) > 0.01:
+            differ.append((s.doc_id, pick_a, pick_b, round(score_a, 3), round(score_b, 3)))
+    assert not differ, f"{name}: {len(differ)} of {len(stories)} stories pick differently: {differ[:5]}; run make train"
+
+
+def test_shipped_amount_ranker_is_what_make_train_builds(shared_dir):
+    from tools import rank_amount
+
+    _same_linear_model(rank_amount, "ranker_amount.json")
 
 
 def test_shipped_investor_ranker_is_what_make_train_builds(shared_dir):
-    from tools.rank_investor import SHIPPED, fitted_model
+    from tools import rank_investor
 
-    assert fitted_model() == json.loads(SHIPPED.read_text()), "ranker_investor.json differs from a retrain: run make train"
+    _same_linear_model(rank_investor, "ranker_investor.json")
