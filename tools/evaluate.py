@@ -83,7 +83,7 @@ def predict_in_process(ids: Sequence[str], corpus: Path = CORPUS) -> dict[str, d
         title = lines[k].strip() if lines else ""
         body = strip_tail("\n".join(lines[k + 1 :]).strip("\n"))
         verdict = decide(title, body)
-        deals = extract_deals(title, body) if verdict.is_investment else []
+        deals = extract_deals(title, body, story_score=verdict.score) if verdict.is_investment else []
         rows = [
             {
                 **{f: getattr(d, f) for f in d.__dataclass_fields__},

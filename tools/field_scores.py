@@ -33,11 +33,14 @@ def _title_body(raw: str) -> tuple[str, str]:
     return (lines[k].strip() if lines else ""), strip_tail("\n".join(lines[k + 1 :]).strip("\n"))
 
 
-def investment_stories(name: str) -> Iterator[tuple[dict[str, Any], str, DealFields | None]]:
+def investment_stories(name: str, story_scores: dict[str, float] | None = None,
+                       ) -> Iterator[tuple[dict[str, Any], str, DealFields | None]]:
     """(label, body, top deal row or None) for every labelled investment story of one set.
 
     The one loop over the labels that this harness and ``tools.kfold_fields`` score: the same
     text handling (title line, body with its tail stripped) and ``extract_deals``' first row.
+    ``story_scores`` (id -> investment probability, e.g. make train's out-of-fold ones) is what the
+    row confidence reads; without it, the shipped classifier's score.
     """
     from transforms.deals.extract import extract_deals
 
@@ -49,7 +52,7 @@ def investment_stories(name: str) -> Iterator[tuple[dict[str, Any], str, DealFie
         if not lab.get("is_investment"):
             continue
         title, body = _title_body((texts / f"{lab['id']}.txt").read_text("utf-8"))
-        deals = extract_deals(title, body)
+        deals = extract_deals(title, body, story_score=(story_scores or {}).get(lab["id"]))
         yield lab, body, (deals[0] if deals else None)
 
 

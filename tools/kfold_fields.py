@@ -28,7 +28,7 @@ def score(oof: dict[str, float], threshold: float = 0.5) -> dict[str, dict]:
     perfect: dict[str, Counter] = defaultdict(Counter)
     n: Counter = Counter()
     for name in SETS:
-        for lab, _, deal in investment_stories(name):
+        for lab, _, deal in investment_stories(name, oof):
             row = row_of(deal)
             found = oof[lab["id"]] >= threshold
             for group in ("ALL", family(lab["id"])):

@@ -24,7 +24,7 @@ THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 
 def build() -> tuple[list[dict], list[Story], list[bool], list[bool]]:
     """Labelled positives, their candidates, whether the rules' investor is right, whether a row exists."""
-    from transforms.deals.extract import extract_deals, rule_agent
+    from transforms.deals.extract import main_deal, rule_agent
     from transforms.deals.investor_rank import investor_candidates
     from transforms.deals.story import analyse, best_candidate
     from transforms.entities.orgs import names_match
@@ -36,7 +36,8 @@ def build() -> tuple[list[dict], list[Story], list[bool], list[bool]]:
             if not lab.get("is_investment"):
                 continue
             title, body = _title_body((texts / f"{lab['id']}.txt").read_text("utf-8"))
-            rows = extract_deals(title, body, rank_investor=False)
+            found = main_deal(title, body, rank_investor=False)
+            rows = [found[0]] if found else []
             labs.append({**lab, "title": title})
             want = lab.get("investor")
             if not rows:

@@ -78,7 +78,7 @@ def build() -> tuple[list[dict], list[dict], list[str], list[str], int]:
                 continue
             n_all += 1
             title, body = _title_body((texts / f"{lab['id']}.txt").read_text("utf-8"))
-            rows = extract_deals(title, body)
+            rows = extract_deals(title, body, keep_doubtful=True)
             if not rows or not lab.get("deal_type"):
                 continue
             row = rows[0]

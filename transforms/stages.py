@@ -201,7 +201,8 @@ class ExtractDealsFn(beam.DoFn):
             yield DocResult(article)
             return
         try:
-            deals = extract_deals(article.title, article.text, article.published_at)
+            deals = extract_deals(article.title, article.text, article.published_at,
+                                  story_score=article.investment_score)
         except Exception as err:  # the net, keeping the article: its deal rows are what failed
             yield beam.pvalue.TaggedOutput(ERRORS, unexpected_error(self.run_id, "extract_deals", article, err))
             deals = []

@@ -8,20 +8,20 @@ sum of money the article mentions. Fields the text does not settle stay null.
 from __future__ import annotations
 
 import logging
-import math
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from transforms.deals.amount_rank import ranked_amount
 from transforms.deals.countries import based_country, investor_country, target_country_fallback
 from transforms.deals.investor_rank import ranked_investor
 from transforms.deals.roles import deal_agent, span_types
+from transforms.deals.row_confidence import Features, row_confidence, row_features
 from transforms.deals.story import Candidate, Story, analyse, best_candidate
 from transforms.deals.target import deal_target
 from transforms.entities.countries import city_country, demonym_code, find_countries
 from transforms.entities.fx import to_usd
 from transforms.entities.horizon import find_horizon
-from transforms.entities.money import Money
 from transforms.entities.orgs import NameRun, affiliates_of, name_runs, names_match
 from transforms.nlp.entities import entities
 from transforms.records import DealFields
@@ -50,17 +50,39 @@ _PLACE_WORDS = re.compile(
 
 
 def extract_deals(title: str | None, text: str, published_at: datetime | None = None,
-                  rank_investor: bool = True) -> list[DealFields]:
+                  rank_investor: bool = True, story_score: float | None = None,
+                  keep_doubtful: bool = False) -> list[DealFields]:
     """Deals stated by the story, best first (at most one: the lead's main deal).
 
-    ``rank_investor=False`` keeps the rules' investor (what ``make train`` fits the ranker on).
+    The row's ``confidence`` is the fitted row model's (row_confidence.py), read with the story's
+    ``investment_score`` (``story_score``; the shipped classifier's when not given). A row below
+    the model's keep threshold is dropped: fewer, correct rows beat many doubtful ones.
+    ``keep_doubtful=True`` keeps it (training tools); ``rank_investor=False`` keeps the rules'
+    investor (what ``make train`` fits the investor ranker on).
     """
+    found = main_deal(title, text, published_at, rank_investor)
+    if found is None:
+        return []
+    row, feats = found
+    if story_score is None:
+        from transforms.deals.model import decide
+
+        story_score = decide(title, text).score
+    p, keep = row_confidence(feats, story_score)
+    if not keep and not keep_doubtful:
+        return []
+    return [replace(row, confidence=round(p, 4))]
+
+
+def main_deal(title: str | None, text: str, published_at: datetime | None = None,
+              rank_investor: bool = True) -> tuple[DealFields, Features] | None:
+    """The lead's main deal (its ``confidence`` not yet set) and the row features the confidence reads."""
     story = analyse(title, text, published_at)
     cand = best_candidate(story)
     if cand is None or cand.investor is None and cand.score < 1.0:
-        return []
-    row = _fields(story, cand, rank_investor)
-    return [row] if identifiable(row) else []
+        return None
+    row, feats = _fields(story, cand, rank_investor)
+    return (row, feats) if identifiable(row) else None
 
 
 def identifiable(row: DealFields) -> bool:
@@ -95,7 +117,7 @@ def _ranked_party(story: Story, cand: Candidate, inv: NameRun | None, investor: 
     return NameRun(pick.text, pick.start, pick.end, words=tuple(pick.text.split())), new, target_run
 
 
-def _fields(story: Story, cand: Candidate, rank_investor: bool = True) -> DealFields:
+def _fields(story: Story, cand: Candidate, rank_investor: bool = True) -> tuple[DealFields, Features]:
     text = story.text
     sent = cand.span.of(text)
     inv = typed_investor(story, cand)
@@ -133,8 +155,9 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True) -> DealFi
     horizon = find_horizon(sent)
     amount_usd = to_usd(money.amount, money.currency, story.published_at) if money else None
     affiliates = affiliates_of(text, inv.text) if inv else ()
-    conf = _confidence(story, cand, inv, target_place_country, tgt_country, money)
-    return DealFields(
+    feats = row_features(story, cand, inv, investor, target, money, kind, tgt_country, inv_country,
+                         target_place_country)
+    row = DealFields(
         deal_type=kind,
         investor=investor,
         target=target,
@@ -150,10 +173,11 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True) -> DealFi
         evidence=sent,
         evidence_start=cand.span.start,
         evidence_end=cand.span.end,
-        confidence=round(min(max(conf, 0.0), 1.0), 4),
+        confidence=0.0,  # set by extract_deals from the fitted row model
         investor_affiliates=affiliates,
         amount_usd=amount_usd,
     )
+    return row, feats
 
 
 _STATE_WORDS = re.compile(r"\b(?:government|ministry|state|treasury|authority|council|fund|agency)\b", re.I)
@@ -196,37 +220,6 @@ def _is_place(text: str, sp: Span, inv: NameRun) -> bool:
 
 def _overlaps(a: NameRun, b: NameRun) -> bool:
     return a.start < b.end and b.start < a.end
-
-
-# How often each field is right, by how it was found (priors, not fitted to the check split):
-# read straight from the deal sentence vs. inferred from elsewhere in the story vs. missing.
-_P_INVESTOR = {"sentence": 0.92, "indirect": 0.7, "none": 0.5}
-_P_TARGET_COUNTRY = {"sentence": 0.92, "fallback": 0.7, "none": 0.4}
-_P_AMOUNT = {"sentence": 0.95, "nearby": 0.75, "none": 0.65}
-
-
-def _confidence(
-    story: Story,
-    cand: Candidate,
-    inv: NameRun | None,
-    place_cc: str | None,
-    tgt_cc: str | None,
-    money: Money | None,
-) -> float:
-    """P(the row's story is a deal) x P(investor, target country and amount are right)."""
-    p_story = 1 / (1 + math.exp(-1.2 * (cand.score - 2.0)))
-    if inv is None:
-        p_inv = _P_INVESTOR["none"]
-    elif cand.span.start <= inv.start < cand.span.end and "anaphora" not in cand.reasons:
-        p_inv = _P_INVESTOR["sentence"]
-    else:
-        p_inv = _P_INVESTOR["indirect"]
-    p_tc = _P_TARGET_COUNTRY["sentence" if place_cc else ("fallback" if tgt_cc else "none")]
-    if money is None:
-        p_amt = _P_AMOUNT["none"]
-    else:
-        p_amt = _P_AMOUNT["sentence" if cand.span.start <= money.start < cand.span.end else "nearby"]
-    return p_story * p_inv * p_tc * p_amt
 
 
 def _deal_kind(story: Story, cand: Candidate, target: NameRun | None) -> str:
