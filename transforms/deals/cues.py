@@ -69,7 +69,10 @@ def inflect(lemma: str, irregular: dict[str, list[str]] | None = None) -> str:
 
 
 @functools.cache
-def _trigger_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _trigger_patterns(recall: bool = False) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    if recall:
+        data = _data().get("recall_triggers", {})
+        return tuple((kind, re.compile(r"\b(?:" + "|".join(ph) + r")\b", re.IGNORECASE)) for kind, ph in data.items())
     verbs = _data().get("trigger_verbs", {})
     out = []
     for kind, ph in _data()["triggers"].items():
@@ -78,10 +81,15 @@ def _trigger_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(out)
 
 
-def find_triggers(sentence: str) -> list[Trigger]:
-    """Deal triggers in reading order (earliest first, longest at a tie)."""
+def find_triggers(sentence: str, recall: bool = False) -> list[Trigger]:
+    """Deal triggers in reading order (earliest first, longest at a tie).
+
+    ``recall=True`` adds the ``recall_triggers`` of ``data/cues.json``: phrasings that only the
+    extraction's second pass reads (``story.recall_candidate``), so the classifier's inputs, and
+    with them the shipped model, do not change.
+    """
     out: list[Trigger] = []
-    for kind, pat in _trigger_patterns():
+    for kind, pat in _trigger_patterns() + (_trigger_patterns(True) if recall else ()):
         for m in pat.finditer(sentence):
             out.append(Trigger(kind, m.start(), m.end(), m.group(0)))
     out.sort(key=lambda t: (t.start, -(t.end - t.start)))
@@ -96,4 +104,4 @@ def cue_hits(name: str, text: str) -> list[str]:
 
 
 def cue_families() -> list[str]:
-    return [k for k in _data() if k not in ("triggers", "trigger_verbs", "irregular_verbs", "_about")]
+    return [k for k in _data() if k not in ("triggers", "recall_triggers", "recall_negative", "trigger_verbs", "irregular_verbs", "_about")]

@@ -17,7 +17,7 @@ from transforms.deals.countries import based_country, investor_country, target_c
 from transforms.deals.investor_rank import ranked_investor
 from transforms.deals.roles import deal_agent, span_types
 from transforms.deals.row_confidence import Features, row_confidence, row_features
-from transforms.deals.story import Candidate, Story, analyse, best_candidate
+from transforms.deals.story import Candidate, Story, analyse, best_candidate, recall_candidate
 from transforms.deals.target import deal_target
 from transforms.entities.countries import city_country, demonym_code, find_countries
 from transforms.entities.fx import to_usd
@@ -41,7 +41,7 @@ _CONTROL = re.compile(
 )
 _MINORITY = re.compile(r"\b(?:minority|minorities|stake|holding|shareholding|interest\s+in)\b", re.I)
 # verbs whose subject is the company taking the money ("Acme has raised/secured/closed $5m ...")
-_RAISER = re.compile(r"(?:rais|secur|bag|clos|land|net|pull|attract|receiv|clinch)\w*\b", re.I)
+_RAISER = re.compile(r"(?:rais|secur|bag|clos|land|net|pull|attract|receiv|clinch|scor|announc)\w*\b", re.I)
 _FUNDING_TITLE = re.compile(r"\b(?:series\s+[a-h]|seed|round|rais\w+|funding|financing)\b", re.I)
 _PLACE_WORDS = re.compile(
     r"\b(?:plant|factory|facility|facilities|mill|unit|hub|line|projects?|operations|capacity|complex|park|zone|site|expansion|state)\b",
@@ -79,7 +79,13 @@ def main_deal(title: str | None, text: str, published_at: datetime | None = None
     """The lead's main deal (its ``confidence`` not yet set) and the row features the confidence reads."""
     story = analyse(title, text, published_at)
     cand = best_candidate(story)
-    if cand is None or cand.investor is None and cand.score < 1.0:
+    if cand is not None and not (cand.investor is None and cand.score < 1.0):
+        row, feats = _fields(story, cand, rank_investor)
+        if identifiable(row):
+            return row, feats
+    # no row from the lead: the second pass (wider window, recall-only phrasings, headline party)
+    cand = recall_candidate(story)
+    if cand is None:
         return None
     row, feats = _fields(story, cand, rank_investor)
     return (row, feats) if identifiable(row) else None

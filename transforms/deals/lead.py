@@ -47,7 +47,7 @@ class Story:
         return self.sentences[i].of(self.text)
 
 
-def _is_junk(s: str, title: str) -> bool:
+def is_junk(s: str, title: str) -> bool:
     """Bylines, dates, share prompts and repeated headlines are not lead sentences."""
     words = s.split()
     if len(words) < 6:
@@ -74,6 +74,6 @@ def analyse(title: str | None, text: str, published_at: datetime | None = None) 
         first = spans[0].of(text)
         dateline = dateline_place(first)
         spans[0] = strip_dateline(text, spans[0])
-    lead = [i for i, sp in enumerate(spans) if not _is_junk(sp.of(text), title)][:LEAD_SENTENCES]
+    lead = [i for i, sp in enumerate(spans) if not is_junk(sp.of(text), title)][:LEAD_SENTENCES]
     wire = is_hard_wrapped(text) or bool(re.search(r"\bmln\s+dlrs\b|\bmln\s+stg\b", text, re.I))
     return Story(title, text, published_at, spans, lead, wire, dateline, place_country(dateline))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from transforms.deals.actors import (
+    _EXCLUDE_BEFORE,
     buyer_after,
     generic_subject_name,
     government_actor,
@@ -20,9 +21,11 @@ from transforms.deals.actors import (
     subject_run,
 )
 from transforms.deals.cues import Trigger, cue_hits, find_triggers
-from transforms.deals.lead import Candidate, Story, analyse
+from transforms.deals.lead import LEAD_SENTENCES, Candidate, Story, analyse, is_junk
+from transforms.deals.roles import span_types
+from transforms.entities.countries import city_country, demonym_code
 from transforms.entities.money import Money, find_money
-from transforms.entities.orgs import NameRun
+from transforms.entities.orgs import NameRun, name_runs, names_match
 from transforms.text.sentences import Span
 
 _NOMINAL = re.compile(
@@ -48,17 +51,20 @@ _PLANNED_BUILD = re.compile(
 )
 
 
-def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candidate | None:
+def score_candidate(story: Story, idx: int, span: Span, position: int, recall: bool = False) -> Candidate | None:
     """Score one lead sentence as the deal sentence: trigger, actor, commitment, then the negative cues.
 
     Each step adds to the running score in a fixed order (so scores are reproducible to the bit).
+    ``recall=True`` is the extraction's second pass (``recall_candidate``): the recall-only
+    triggers count (and win over the ordinary ones) and the actor may be found by wider anaphora.
     """
     sent = span.of(story.text)
-    trigs = find_triggers(sent)
+    trigs = find_triggers(sent, recall)
     if not trigs:
         return None
     money = _sentence_money(story, span, sent)
-    picked = _trigger_strength(trigs, money, sent)
+    extra = [t for t in trigs if t not in find_triggers(sent)] if recall else []
+    picked = (extra[0], 2.0) if extra else _trigger_strength(trigs, money, sent)
     if picked is None:
         return None
     trig, s = picked
@@ -68,7 +74,7 @@ def score_candidate(story: Story, idx: int, span: Span, position: int) -> Candid
         # not a deal made -- a noun trigger needs a verb that commits to it
         s -= 1.0
         reasons.append("nominal_trigger")
-    investor, s = _actor(story, idx, span, sent, trig, s, reasons)
+    investor, s = _actor(story, idx, span, sent, trig, s, reasons, recall)
     if cue_hits("commitment", sent):
         s += 0.8
     if money:
@@ -117,9 +123,11 @@ _GOVERNMENT_NAME = re.compile(r"\b(?:[Gg]overnment|[Gg]ovt|Ministry|Council|Muni
 
 
 def _actor(story: Story, idx: int, span: Span, sent: str, trig: Trigger, s: float,
-           reasons: list[str]) -> tuple[NameRun | None, float]:
+           reasons: list[str], recall: bool = False) -> tuple[NameRun | None, float]:
     """Who acts, by the first strategy that finds a name (buyer after "sold to", clause subject,
-    syndicate lead, generic subject, anaphora, government), and what that does to the score."""
+    syndicate lead, generic subject, anaphora, government), and what that does to the score.
+    The recall pass adds the headline's party (named before the trigger, or pointed back to by a
+    wider anaphor: "It", "They", "The Japanese automaker", "The fintech startup")."""
     passive = trig.kind == "sold_to" or (trig.kind == "build" and trig.text.lower().endswith(" by"))
     investor = buyer_after(story, span, trig.end) if passive else subject_run(story, span, trig.start)
     if investor is None:
@@ -131,6 +139,13 @@ def _actor(story: Story, idx: int, span: Span, sent: str, trig: Trigger, s: floa
         if investor is not None:
             s -= 0.3
             reasons.append("anaphora")
+    if investor is None and recall and not passive:
+        investor = headline_party_before(story, span, trig.start)
+        if investor is None and _ANAPHOR_WIDE.match(sent):
+            investor = headline_party(story) or previous_subject(story, idx)
+            if investor is not None:
+                s -= 0.3
+                reasons.append("anaphora")
     if investor is None and not passive:
         investor = government_actor(story, span, trig.start)
     if investor is not None and trig.kind in ("invest", "build") and _GOVERNMENT_NAME.search(investor.text):
@@ -228,6 +243,123 @@ def _negatives(s: str) -> dict[str, list[str]]:
     return out
 
 
+_ANAPHOR_WIDE = re.compile(
+    r"^\s*(?:(?:It|They|Says\s+it)\b|(?:The\s+)?(?:[\w-]+\s+){0,3}?(?:company|firm|group|automaker|carmaker|"
+    r"drugmaker|bank|conglomerate|investor|startup|start-up|giant|maker|manufacturer|producer|developer|"
+    r"operator|retailer|lender|insurer|platform|miner)\b)"
+)
+
+
+def _same_party(body_name: str, title_name: str) -> bool:
+    """A body name and a headline name for one party: equal once normalised, or the headline's
+    short form of it ("Kesuri" for "Kesuri Pharmaceutical"; the first word, not a place word)."""
+    if names_match(body_name, title_name):
+        return True
+    a, b = body_name.split(), title_name.split()
+    return bool(a and b) and a[0].lower() == b[0].lower() and len(a[0]) >= 3 and not demonym_code(a[0])
+
+
+def _title_runs(story: Story) -> list[NameRun]:
+    return [r for r in name_runs(story.title, 0, len(story.title)) if not r.country] if story.title else []
+
+
+def headline_party_before(story: Story, span: Span, trig_start: int) -> NameRun | None:
+    """A party the headline names, named in the sentence before the trigger ("Acme made a surprise
+    purchase on Monday, buying ..."), where the clause rules found no subject."""
+    title_runs = _title_runs(story)
+    for r in name_runs(story.text, span.start, span.start + trig_start):
+        if r.country or _EXCLUDE_BEFORE.search(story.text[max(span.start, r.start - 25) : r.start]):
+            continue  # "based in Africa's largest economy": a place, not a party
+        if any(_same_party(r.text, t.text) for t in title_runs):
+            return r
+    return None
+
+
+def headline_party(story: Story) -> NameRun | None:
+    """The headline's first party, at its first mention in the body (what an anaphor points to)."""
+    for t in _title_runs(story):
+        for r in name_runs(story.text, 0, len(story.text)):
+            if not r.country and _same_party(r.text, t.text):
+                return r
+    return None
+
+
+def previous_subject(story: Story, idx: int, back: int = 3) -> NameRun | None:
+    """The clause-heading party of one of the few sentences before ``idx`` (lead or not)."""
+    for j in range(idx - 1, max(-1, idx - 1 - back), -1):
+        sp = story.sentences[j]
+        r = subject_run(story, sp, sp.end - sp.start)
+        if r is not None:
+            return r
+    return None
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]?\s*$")
+RECALL_WINDOW = 8  # distinct content sentences the second pass reads
+RECALL_MIN_SCORE = 1.0
+
+
+def recall_candidate(story: Story) -> Candidate | None:
+    """The extraction's second pass, for a story whose lead gave no row (``extract_deals`` only).
+
+    Reads the first ``RECALL_WINDOW`` distinct content sentences (a caption repeated three times
+    or a newsletter preamble can fill the lead), with the recall-only triggers and the headline's
+    party as actor. A sentence past the lead counts only when the headline itself states a deal
+    and the sentence names a party of the headline. The candidate needs a named investor and a
+    score of ``RECALL_MIN_SCORE``. The classifier never reads this pass, so its inputs are unchanged.
+    """
+    if "recall" in story.cache:
+        return story.cache["recall"]
+    seen: set[str] = set()
+    idxs = []
+    for i, sp in enumerate(story.sentences):
+        sent = sp.of(story.text)
+        key = re.sub(r"\W+", " ", sent).strip().lower()
+        if key in seen or is_junk(sent, story.title):
+            continue
+        seen.add(key)
+        idxs.append(i)
+        if len(idxs) >= RECALL_WINDOW:
+            break
+    title_deal = bool(story.title and find_triggers(story.title, recall=True))
+    best: Candidate | None = None
+    if not _negatives(story.title):  # a headline in a negative family (aid, rumour, results) gets no second chance
+        for pos, idx in enumerate(idxs):
+            sent = story.sentence(idx)
+            if pos >= LEAD_SENTENCES and not (
+                title_deal and _shares_name_with_title(sent, story.title) and _SENTENCE_END.search(sent)
+            ):
+                continue  # past the lead: a sentence (not a related-story link) about the headline's deal
+            c = score_candidate(story, idx, story.sentences[idx], min(pos, LEAD_SENTENCES - 1), recall=True)
+            if c is None or c.investor is None or c.score < RECALL_MIN_SCORE or not _recall_firm(story, c):
+                continue
+            if best is None or c.score > best.score:
+                best = c
+    story.cache["recall"] = best
+    return best
+
+
+def _recall_firm(story: Story, c: Candidate) -> bool:
+    """The second pass's precision guards: a firm trigger (a deal noun or verb, or invest/build with a
+    sum or a plan: not a bare "building" in a photo caption), no past-deal, exhortation or
+    statistics cue, and an actor that is not a place (a gazetteer place the NER types GPE/LOC). The actor's NER type is not checked: the small model types many startups
+    as PERSON or GPE (measured: it would drop three of the pass's right investors)."""
+    sent = c.span.of(story.text)
+    primary = find_triggers(sent)
+    if c.trigger in primary:
+        picked = _trigger_strength(primary, c.money, sent)
+        if picked is None or picked[1] < 1.3:
+            return False
+    if cue_hits("past", sent) or cue_hits("recall_negative", sent):
+        return False  # a past deal; exhortation ("urged firms to invest"), a delegation, a statistic
+    inv = c.investor
+    if inv is not None and (demonym_code(inv.text) or city_country(inv.text, 15000)):
+        types = span_types(story.text, c.span.start, c.span.end, inv.start, inv.end)
+        if types & {"GPE", "LOC"} and "ORG" not in types:
+            return False  # "Beijing hopes to buy ...": a place (standing for its government), not a firm
+    return True
+
+
 def best_candidate(story: Story) -> Candidate | None:
     """The highest-scoring deal sentence of the lead (cached on the story)."""
     if "best" in story.cache:
@@ -241,4 +373,4 @@ def best_candidate(story: Story) -> Candidate | None:
     return best
 
 
-__all__ = ["Candidate", "Story", "analyse", "best_candidate", "score_candidate", "subject_run"]
+__all__ = ["Candidate", "Story", "analyse", "best_candidate", "recall_candidate", "score_candidate", "subject_run"]
