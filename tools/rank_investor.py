@@ -36,7 +36,7 @@ def build() -> tuple[list[dict], list[Story], list[bool], list[bool]]:
             if not lab.get("is_investment"):
                 continue
             title, body = _title_body((texts / f"{lab['id']}.txt").read_text("utf-8"))
-            found = main_deal(title, body, rank_investor=False)
+            found = main_deal(title, body, rank_investor=False, second_pass=False)
             rows = [found[0]] if found else []
             labs.append({**lab, "title": title})
             want = lab.get("investor")

@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.deals.extract import _fields, extract_deals, identifiable
-from transforms.deals.story import analyse, best_candidate
+from transforms.deals.extract import extract_deals, main_deal
 
 
 def _first_pass_row(title: str, body: str) -> bool:
     """What extract_deals gave before the second pass: a row from the lead's best sentence only."""
-    story = analyse(title, body)
-    cand = best_candidate(story)
-    if cand is None or (cand.investor is None and cand.score < 1.0):
-        return False
-    return identifiable(_fields(story, cand))
+    return main_deal(title, body, second_pass=False) is not None
 
 
 CAPTION = "Workers at the Plovdan assembly line in Nakuru."
@@ -71,7 +66,7 @@ RECALL_CASES = [
 @pytest.mark.parametrize("title,body,want", RECALL_CASES, ids=[c[0] for c in RECALL_CASES])
 def test_second_pass_finds_the_deal(title, body, want):
     assert not _first_pass_row(title, body), "the first pass already finds this: not a recall case"
-    deals = extract_deals(title, body)
+    deals = extract_deals(title, body, keep_doubtful=True)  # the pass's fields, whatever the row confidence
     assert deals, "expected a deal from the second pass"
     d = deals[0]
     assert {k: getattr(d, k) for k in want} == want
@@ -126,4 +121,4 @@ def test_second_pass_finds_the_deal(title, body, want):
 )
 def test_second_pass_guards(title, body):
     assert not _first_pass_row(title, body)
-    assert extract_deals(title, body) == []
+    assert extract_deals(title, body, keep_doubtful=True) == []  # the guard itself, not the row confidence

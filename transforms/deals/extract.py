@@ -75,8 +75,11 @@ def extract_deals(title: str | None, text: str, published_at: datetime | None = 
 
 
 def main_deal(title: str | None, text: str, published_at: datetime | None = None,
-              rank_investor: bool = True) -> tuple[DealFields, Features] | None:
-    """The lead's main deal (its ``confidence`` not yet set) and the row features the confidence reads."""
+              rank_investor: bool = True, second_pass: bool = True) -> tuple[DealFields, Features] | None:
+    """The lead's main deal (its ``confidence`` not yet set) and the row features the confidence reads.
+
+    ``second_pass=False``: the lead's deal sentence only (what the investor ranker is fitted on).
+    """
     story = analyse(title, text, published_at)
     cand = best_candidate(story)
     if cand is not None and not (cand.investor is None and cand.score < 1.0):
@@ -84,7 +87,7 @@ def main_deal(title: str | None, text: str, published_at: datetime | None = None
         if identifiable(row):
             return row, feats
     # no row from the lead: the second pass (wider window, recall-only phrasings, headline party)
-    cand = recall_candidate(story)
+    cand = recall_candidate(story) if second_pass else None
     if cand is None:
         return None
     row, feats = _fields(story, cand, rank_investor)
