@@ -116,6 +116,9 @@ def _ranked_party(story: Story, cand: Candidate, inv: NameRun | None, investor: 
     new = pick.text if pick else None
     if names_match(new, investor) or (new is None and investor is None):
         return inv, investor, target_run
+    if new is not None and target_run is not None and names_match(new, target_run.text):
+        # the raiser the rules made the round's target: it does not invest in itself
+        return inv, investor, target_run
     funding = cand.trigger.kind == "funding_round" or bool(_FUNDING_TITLE.search(story.title or ""))
     if funding and inv is not None and (target_run is None or names_match(target_run.text, new)):
         target_run = inv  # "X raises $5m from Y": the rules took the raiser X; it is the target
