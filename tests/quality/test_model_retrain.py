@@ -94,3 +94,11 @@ def test_shipped_row_confidence_is_what_make_train_builds(shared_dir, tmp_path):
     again, _ = train_confidence.fitted_model(oof, built=built)
     shipped = json.loads(train_confidence.SHIPPED.read_text())
     _same_linear_model(shipped, again, built[2], "ranker_confidence.json")
+
+
+def test_shipped_target_country_ranker_is_what_make_train_builds(shared_dir):
+    from tools import rank_country
+
+    built = rank_country.build()
+    shipped = json.loads(rank_country.SHIPPED.read_text())
+    _same_linear_model(shipped, rank_country.fitted_model(built=built), built[1], "ranker_target_country.json")

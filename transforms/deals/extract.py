@@ -14,6 +14,7 @@ from datetime import datetime
 
 from transforms.deals.amount_rank import ranked_amount
 from transforms.deals.countries import based_country, investor_country, target_country_fallback
+from transforms.deals.country_rank import country_candidates, ranked_target_country
 from transforms.deals.investor_rank import ranked_investor
 from transforms.deals.roles import deal_agent, span_types
 from transforms.deals.row_confidence import Features, row_confidence, row_features
@@ -75,22 +76,25 @@ def extract_deals(title: str | None, text: str, published_at: datetime | None = 
 
 
 def main_deal(title: str | None, text: str, published_at: datetime | None = None,
-              rank_investor: bool = True, second_pass: bool = True) -> tuple[DealFields, Features] | None:
+              rank_investor: bool = True, second_pass: bool = True, rank_country: bool = True,
+              trace: dict | None = None) -> tuple[DealFields, Features] | None:
     """The lead's main deal (its ``confidence`` not yet set) and the row features the confidence reads.
 
     ``second_pass=False``: the lead's deal sentence only (what the investor ranker is fitted on).
+    ``rank_country=False`` keeps the rules' target country; ``trace`` (a dict) receives the
+    target-country candidates of the returned row (what ``make train`` fits that ranker on).
     """
     story = analyse(title, text, published_at)
     cand = best_candidate(story)
     if cand is not None and not (cand.investor is None and cand.score < 1.0):
-        row, feats = _fields(story, cand, rank_investor)
+        row, feats = _fields(story, cand, rank_investor, rank_country, trace)
         if identifiable(row):
             return row, feats
     # no row from the lead: the second pass (wider window, recall-only phrasings, headline party)
     cand = recall_candidate(story) if second_pass else None
     if cand is None:
         return None
-    row, feats = _fields(story, cand, rank_investor)
+    row, feats = _fields(story, cand, rank_investor, rank_country, trace)
     return (row, feats) if identifiable(row) else None
 
 
@@ -129,7 +133,8 @@ def _ranked_party(story: Story, cand: Candidate, inv: NameRun | None, investor: 
     return NameRun(pick.text, pick.start, pick.end, words=tuple(pick.text.split())), new, target_run
 
 
-def _fields(story: Story, cand: Candidate, rank_investor: bool = True) -> tuple[DealFields, Features]:
+def _fields(story: Story, cand: Candidate, rank_investor: bool = True, rank_country: bool = True,
+            trace: dict | None = None) -> tuple[DealFields, Features]:
     text = story.text
     sent = cand.span.of(text)
     inv = typed_investor(story, cand)
@@ -161,8 +166,19 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True) -> tuple[
     if kind == "funding_round" and inv is not None and _in_name_list(story, cand, inv):
         inv, investor = None, None  # LABELS.md: a syndicate named without a lead has no investor
     money = ranked_amount(story, cand)  # fitted ranker over the sums near the deal (make train)
-    tgt_country = target_place_country or target_country_fallback(story, cand, target_run, money)
-    inv_country = investor_country(story, cand, inv, tgt_country, kind, money)
+    rule_country = target_place_country or target_country_fallback(story, cand, target_run, money)
+    inv_country = investor_country(story, cand, inv, rule_country, kind, money)
+    tgt_country = rule_country
+    if rank_country or trace is not None:
+        # a fitted ranker over every country the deal's neighbourhood names (make train)
+        country_cands = country_candidates(story, cand, target_run, money, target_place_country,
+                                           rule_country, inv_country)
+        if trace is not None:
+            trace["target_country"] = country_cands
+        picked = ranked_target_country(country_cands) if rank_country else rule_country
+        if picked != rule_country:
+            tgt_country = picked
+            inv_country = investor_country(story, cand, inv, tgt_country, kind, money)
     if kind in ("invest", "build"):
         cross = inv_country and tgt_country and inv_country != tgt_country
         kind = "fdi_pledge" if cross else "project_investment"
