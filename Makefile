@@ -29,12 +29,13 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(VENV)/bin/pytest -q
 
-## make train: rebuild every shipped model from ../shared (is_investment model, amount, investor and target-country rankers, row confidence), grouped k-fold reports
+## make train: rebuild every shipped model from ../shared (is_investment model, amount, investor, target-country and investor-country rankers, row confidence), grouped k-fold reports
 train: $(VENV)/.installed-test
 	$(PY) -m tools.train --out $(OUT)/train --ship
 	$(PY) -m tools.rank_amount --ship
 	$(PY) -m tools.rank_investor --ship
 	$(PY) -m tools.rank_country --ship
+	$(PY) -m tools.rank_country --field investor_country --ship
 	$(PY) -m tools.train_confidence --oof $(OUT)/train/oof.json --out $(OUT)/train/confidence.json --ship
 	$(PY) -m tools.kfold_fields --oof $(OUT)/train/oof.json --out $(OUT)/train/kfold_fields.json
 

@@ -102,3 +102,13 @@ def test_shipped_target_country_ranker_is_what_make_train_builds(shared_dir):
     built = rank_country.build()
     shipped = json.loads(rank_country.SHIPPED.read_text())
     _same_linear_model(shipped, rank_country.fitted_model(built=built), built[1], "ranker_target_country.json")
+
+
+def test_shipped_investor_country_ranker_is_what_make_train_builds(shared_dir):
+    from tools import rank_country
+
+    built = rank_country.build("investor_country")
+    path = rank_country.shipped_path("investor_country")
+    shipped = json.loads(path.read_text())
+    again = rank_country.fitted_model(built=built, field="investor_country")
+    _same_linear_model(shipped, again, built[1], path.name)

@@ -92,6 +92,20 @@ def investor_country(
     return None
 
 
+def investor_country_votes(
+    story: Story, cand: Candidate, inv: NameRun | None, target_cc: str | None, kind: str, money: Money | None
+) -> list[tuple[str, str]]:
+    """Every strategy's answer, in cascade order, as (strategy name, country): what the
+    investor-country ranker (investor_country_rank.py) reads instead of the first answer alone."""
+    deal = _Deal(story, cand, inv, target_cc, kind, money)
+    votes = []
+    for strategy in _STRATEGIES:
+        cc = strategy(deal)
+        if cc:
+            votes.append((strategy.__name__.lstrip("_"), cc))
+    return votes
+
+
 def _investor_modifiers(d: _Deal) -> str | None:
     """A country word modifying the investor in the deal sentence: "Italy's Acme", "German car maker Bolt"."""
     if not d.inv_in_sentence:

@@ -15,6 +15,7 @@ from datetime import datetime
 from transforms.deals.amount_rank import ranked_amount
 from transforms.deals.countries import based_country, investor_country, target_country_fallback
 from transforms.deals.country_rank import country_candidates, ranked_target_country
+from transforms.deals.investor_country_rank import investor_country_candidates, ranked_investor_country
 from transforms.deals.investor_rank import ranked_investor
 from transforms.deals.roles import deal_agent, span_types
 from transforms.deals.row_confidence import Features, row_confidence, row_features
@@ -77,24 +78,26 @@ def extract_deals(title: str | None, text: str, published_at: datetime | None = 
 
 def main_deal(title: str | None, text: str, published_at: datetime | None = None,
               rank_investor: bool = True, second_pass: bool = True, rank_country: bool = True,
-              trace: dict | None = None) -> tuple[DealFields, Features] | None:
+              trace: dict | None = None, rank_investor_country: bool = True,
+              ) -> tuple[DealFields, Features] | None:
     """The lead's main deal (its ``confidence`` not yet set) and the row features the confidence reads.
 
     ``second_pass=False``: the lead's deal sentence only (what the investor ranker is fitted on).
-    ``rank_country=False`` keeps the rules' target country; ``trace`` (a dict) receives the
-    target-country candidates of the returned row (what ``make train`` fits that ranker on).
+    ``rank_country=False`` / ``rank_investor_country=False`` keep the rules' countries; ``trace``
+    (a dict) receives the country candidates of the returned row (what ``make train`` fits those
+    rankers on).
     """
     story = analyse(title, text, published_at)
     cand = best_candidate(story)
     if cand is not None and not (cand.investor is None and cand.score < 1.0):
-        row, feats = _fields(story, cand, rank_investor, rank_country, trace)
+        row, feats = _fields(story, cand, rank_investor, rank_country, trace, rank_investor_country)
         if identifiable(row):
             return row, feats
     # no row from the lead: the second pass (wider window, recall-only phrasings, headline party)
     cand = recall_candidate(story) if second_pass else None
     if cand is None:
         return None
-    row, feats = _fields(story, cand, rank_investor, rank_country, trace)
+    row, feats = _fields(story, cand, rank_investor, rank_country, trace, rank_investor_country)
     return (row, feats) if identifiable(row) else None
 
 
@@ -134,7 +137,7 @@ def _ranked_party(story: Story, cand: Candidate, inv: NameRun | None, investor: 
 
 
 def _fields(story: Story, cand: Candidate, rank_investor: bool = True, rank_country: bool = True,
-            trace: dict | None = None) -> tuple[DealFields, Features]:
+            trace: dict | None = None, rank_investor_country: bool = True) -> tuple[DealFields, Features]:
     text = story.text
     sent = cand.span.of(text)
     inv = typed_investor(story, cand)
@@ -179,6 +182,13 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True, rank_coun
         if picked != rule_country:
             tgt_country = picked
             inv_country = investor_country(story, cand, inv, tgt_country, kind, money)
+    if rank_investor_country or trace is not None:
+        # a fitted ranker over every country tied to the investor (make train)
+        inv_cands = investor_country_candidates(story, cand, inv, tgt_country, kind, money, target_run)
+        if trace is not None:
+            trace["investor_country"] = inv_cands
+        if rank_investor_country:
+            inv_country = ranked_investor_country(inv_cands)
     if kind in ("invest", "build"):
         cross = inv_country and tgt_country and inv_country != tgt_country
         kind = "fdi_pledge" if cross else "project_investment"

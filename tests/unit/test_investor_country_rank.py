@@ -1,0 +1,54 @@
+"""The investor-country ranker's candidates: every country tied to the investor, with named features.
+
+Invented stories (no labelled name): the features say where a country is named relative to the
+investor and the trigger and which cascade strategies vote for it; the shipped ranker then picks
+the investor's own country over the target's.
+"""
+
+from __future__ import annotations
+
+from transforms.deals.extract import main_deal
+
+
+def _trace(title: str, text: str) -> tuple[object, dict]:
+    trace: dict = {}
+    found = main_deal(title, text, trace=trace)
+    assert found is not None
+    return found[0], {c.code: c.features for c in trace["investor_country"]}
+
+
+def test_a_country_modifying_the_investor_outranks_the_target_country():
+    row, cands = _trace(
+        "Acme Motors to build $300 million plant in Vietnam",
+        "Japan's Acme Motors will invest $300 million to build a new assembly plant in Vietnam, "
+        "the carmaker said on Tuesday. The plant near Hanoi will employ 2,000 workers.",
+    )
+    assert cands["JP"].get("sent_before_investor") == 1.0
+    assert cands["JP"].get("vote_investor_modifiers") == 1.0
+    assert cands["VN"].get("is_target_country") == 1.0
+    assert "sent_before_investor" not in cands["VN"]
+    assert row.investor_country == "JP"
+    assert row.target_country == "VN"
+    assert row.deal_type == "fdi_pledge"
+
+
+def test_a_country_in_the_investors_own_name_is_a_feature():
+    row, cands = _trace(
+        "Kenya Growth Fund buys stake in Zambian miller",
+        "The Kenya Growth Fund has agreed to buy a 30 percent stake in Zambezi Millers, a Lusaka-based "
+        "maize processor, for $40 million, the fund said on Monday.",
+    )
+    assert cands["KE"].get("in_investor_name") == 1.0
+    assert "in_investor_name" not in cands.get("ZM", {})
+    assert row.investor_country == "KE"
+
+
+def test_every_candidate_has_the_story_level_features():
+    _, cands = _trace(
+        "Acme Motors to build $300 million plant in Vietnam",
+        "Japan's Acme Motors will invest $300 million to build a new assembly plant in Vietnam, "
+        "the carmaker said on Tuesday.",
+    )
+    for feats in cands.values():
+        assert {"mentions", "mention_share", "in_lead", "first_named", "only_country"} <= set(feats)
+    assert sum(f["first_named"] for f in cands.values()) == 1.0

@@ -1,0 +1,149 @@
+"""Which country is the investor's: every country tied to the investor, scored by a fitted ranker.
+
+The rules (``countries.investor_country``) walk a cascade of eleven strategies and keep the first
+answer: a country word modifying the investor, the parse's places of the party, the headline
+before its trigger, the investor's other mentions, a story-level demonym, ... the one other
+country of the story. Each is right often enough to keep and wrong often enough to hurt (a
+dateline or a headline country taken for the investor's). Here every country any strategy names,
+plus the countries of the deal sentence, the investor's own name, the headline, the dateline and
+the currency, is a candidate with named features (which strategies vote for it, where it is
+named relative to the investor and the trigger, whether it is the target's country, how often
+the story names it) and ``transforms/data/ranker_investor_country.json`` (fitted by ``make
+train``) scores them; below the ranker's threshold the row has no investor country.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from transforms.deals.countries import _CURRENCY_COUNTRY, _title_trigger_pos, investor_country_votes
+from transforms.deals.country_rank import CountryCandidate, _bump
+from transforms.deals.lead import Candidate, Story
+from transforms.entities.countries import find_countries
+from transforms.entities.money import Money
+from transforms.entities.orgs import NameRun
+
+_TO_IN = re.compile(r"\b(?:in|into|to|at|for)\s+(?:the\s+|its\s+)?$", re.I)
+_FROM_OF = re.compile(r"\b(?:from|by|of)\s+(?:the\s+)?$", re.I)
+NEAR = 110  # characters before the investor that may hold its own modifiers ("Japan's", "German")
+
+
+def investor_country_candidates(
+    story: Story,
+    cand: Candidate,
+    inv: NameRun | None,
+    target_cc: str | None,
+    kind: str,
+    money: Money | None,
+    target: NameRun | None = None,
+) -> list[CountryCandidate]:
+    """Every country tied to the investor, in order of first naming, with its features.
+
+    ``kind`` is the deal's kind before the FDI split (``invest``/``build`` stay as they are: the
+    split reads this answer), so the ranker learns how often each kind's investor is domestic.
+    """
+    text = story.text
+    sp = cand.span
+    trig_at = sp.start + cand.trigger.start
+    feats: dict[str, dict[str, float]] = {}
+    order: list[str] = []
+
+    def seen(code: str | None) -> None:
+        if code and code not in order:
+            order.append(code)
+
+    votes = investor_country_votes(story, cand, inv, target_cc, kind, money)
+    for name, code in votes:
+        seen(code)
+        _bump(feats, code, f"vote_{name}")
+    _bump(feats, votes[0][1] if votes else None, "rule_pick")
+    for code in {c for _, c in votes}:
+        _bump(feats, code, "votes", min(sum(1 for _, c in votes if c == code), 4) / 4)
+    inv_in_sentence = inv is not None and sp.start <= inv.start < sp.end
+    # the investor's own name: "Qatar Investment Authority", "Bank of Japan", "Saudi Aramco"
+    if inv is not None:
+        for c in find_countries(inv.text):
+            seen(c.code)
+            _bump(feats, c.code, "in_investor_name")
+    # the deal sentence: before the investor, between it and the trigger, after the trigger
+    for c in find_countries(text[sp.start : sp.end]):
+        at = sp.start + c.start
+        seen(c.code)
+        before = text[max(sp.start, at - 14) : at]
+        if inv_in_sentence and inv.start - NEAR <= at < inv.start:
+            _bump(feats, c.code, "sent_before_investor")
+        elif inv_in_sentence and inv.end <= at < trig_at:
+            _bump(feats, c.code, "sent_investor_to_trigger")
+        elif at >= trig_at:
+            _bump(feats, c.code, "sent_after_trigger")
+        else:
+            _bump(feats, c.code, "sent_before_trigger")
+        _bump(feats, c.code, f"sent_{c.kind}")
+        if _TO_IN.search(before):
+            _bump(feats, c.code, "sent_after_in_to")
+        if _FROM_OF.search(before):
+            _bump(feats, c.code, "sent_after_from_of")
+        if target is not None and 0 <= target.start - (sp.start + c.end) <= 40:
+            _bump(feats, c.code, "modifies_target")  # "Spanish parts maker Ferrosa": the target's
+    # the headline
+    title = story.title or ""
+    if title:
+        pos = _title_trigger_pos(title)
+        for c in find_countries(title, caps=title.isupper()):
+            seen(c.code)
+            if pos is None:
+                _bump(feats, c.code, "title_no_trigger")
+            elif c.start < pos:
+                _bump(feats, c.code, "title_before_trigger")
+            else:
+                _bump(feats, c.code, "title_after_trigger")
+            if _TO_IN.search(title[max(0, c.start - 14) : c.start]):
+                _bump(feats, c.code, "title_after_in_to")
+    # the story's mentions, the dateline, the currency, the target's country
+    lead = set(story.lead)
+    counts: dict[str, int] = {}
+    lead_counts: dict[str, int] = {}
+    for j, s in enumerate(story.sentences):
+        for c in find_countries(s.of(text)):
+            counts[c.code] = counts.get(c.code, 0) + 1
+            if j in lead:
+                lead_counts[c.code] = lead_counts.get(c.code, 0) + 1
+    for code in counts:
+        seen(code)
+    dc = story.dateline_country
+    seen(dc)
+    _bump(feats, dc, "dateline_wire" if story.wire else "dateline")
+    cur = money.currency if money is not None else None
+    cur_cc = _CURRENCY_COUNTRY.get(cur or "")
+    if cur_cc:
+        seen(cur_cc)
+        _bump(feats, cur_cc, "currency_usd" if cur == "USD" else "currency_own")
+    seen(target_cc)
+    total = sum(counts.values()) or 1
+    out = []
+    for rank, code in enumerate(order):
+        f = dict(feats.get(code, {}))
+        n = counts.get(code, 0)
+        f["mentions"] = math.log1p(n) / math.log1p(20)
+        f["mention_share"] = n / total
+        f["in_lead"] = 1.0 if lead_counts.get(code) else 0.0
+        f["first_named"] = 1.0 if rank == 0 else 0.0
+        f["only_country"] = 1.0 if len(order) == 1 else 0.0
+        if inv is None:
+            f["no_investor"] = 1.0
+        if not any(k.startswith("vote_") for k in f):
+            f["no_vote"] = 1.0  # no cascade strategy ties it to the investor
+        if target_cc and code == target_cc:
+            f["is_target_country"] = 1.0
+            f["domestic_" + kind] = 1.0
+        out.append(CountryCandidate(code, f))
+    return out
+
+
+def ranked_investor_country(cands: list[CountryCandidate]) -> str | None:
+    """The shipped ranker's pick among the candidates (None below its threshold)."""
+    from transforms.deals.ranker import load_ranker
+
+    best, _ = load_ranker("investor_country").best(cands, lambda c: c.features)
+    return best.code if best is not None else None
