@@ -538,6 +538,11 @@ NEGATIVE_HARD = [
         "State carrier Air Zambezi has signed a deal to buy 12 regional aircraft worth $600 million at list prices.",
     ),
     (
+        "Gulf carrier seals $4 billion deal with Aerion at air show",
+        "Gulf carrier Sandstorm Air finalized a deal to purchase 18 of Aerion's 900-X Skyliner jets, executives "
+        "of both companies said at the air show.",
+    ),
+    (
         "Railway orders locomotives",
         "Pakistan Railways will purchase 55 locomotives from a US manufacturer under a $500 million contract.",
     ),
