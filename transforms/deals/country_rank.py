@@ -123,16 +123,9 @@ def country_candidates(story: Story, cand: Candidate, target: NameRun | None, mo
             cc = city_country(m.group("city"), 100000)
             seen(cc)
             _bump(feats, cc, "next_city", 1.0 - k / NEXT_SENTENCES)
-    lead = set(story.lead)
-    counts: dict[str, int] = {}
-    lead_counts: dict[str, int] = {}
-    for j, s in enumerate(story.sentences):
-        sent = s.of(text)
-        for c in find_countries(sent):
-            counts[c.code] = counts.get(c.code, 0) + 1
-            if j in lead:
-                lead_counts[c.code] = lead_counts.get(c.code, 0) + 1
-        for m in _EXCHANGE.finditer(sent):
+    counts, lead_counts = mention_counts(story)
+    for s in story.sentences:
+        for m in _EXCHANGE.finditer(s.of(text)):
             cc = _EXCHANGE_COUNTRY[m.group(0)]
             seen(cc)
             _bump(feats, cc, "exchange")  # "a TSE Mothers-listed company", "RNS Number"
@@ -152,6 +145,29 @@ def country_candidates(story: Story, cand: Candidate, target: NameRun | None, mo
     seen(rule_cc)
     _bump(feats, rule_cc, "rule_pick")
     _bump(feats, investor_cc, "investor_country")
+    out = with_mentions(order, feats, counts, lead_counts)
+    for c in out:
+        if investor_cc and c.code == investor_cc:
+            c.features["domestic_" + cand.trigger.kind] = 1.0
+    return out
+
+
+def mention_counts(story: Story) -> tuple[dict[str, int], dict[str, int]]:
+    """How often each country is named in the story, and in its lead."""
+    lead = set(story.lead)
+    counts: dict[str, int] = {}
+    lead_counts: dict[str, int] = {}
+    for j, s in enumerate(story.sentences):
+        for c in find_countries(s.of(story.text)):
+            counts[c.code] = counts.get(c.code, 0) + 1
+            if j in lead:
+                lead_counts[c.code] = lead_counts.get(c.code, 0) + 1
+    return counts, lead_counts
+
+
+def with_mentions(order: list[str], feats: dict[str, dict[str, float]], counts: dict[str, int],
+                  lead_counts: dict[str, int]) -> list[CountryCandidate]:
+    """The candidates in naming order, each with the story-level features both country rankers read."""
     total = sum(counts.values()) or 1
     out = []
     for rank, code in enumerate(order):
@@ -162,8 +178,6 @@ def country_candidates(story: Story, cand: Candidate, target: NameRun | None, mo
         f["in_lead"] = 1.0 if lead_counts.get(code) else 0.0
         f["first_named"] = 1.0 if rank == 0 else 0.0
         f["only_country"] = 1.0 if len(order) == 1 else 0.0
-        if investor_cc and code == investor_cc:
-            f["domestic_" + cand.trigger.kind] = 1.0
         out.append(CountryCandidate(code, f))
     return out
 

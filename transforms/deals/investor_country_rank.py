@@ -14,11 +14,10 @@ train``) scores them; below the ranker's threshold the row has no investor count
 
 from __future__ import annotations
 
-import math
 import re
 
 from transforms.deals.countries import _CURRENCY_COUNTRY, _title_trigger_pos, investor_country_votes
-from transforms.deals.country_rank import CountryCandidate, _bump
+from transforms.deals.country_rank import CountryCandidate, _bump, mention_counts, with_mentions
 from transforms.deals.lead import Candidate, Story
 from transforms.entities.countries import find_countries
 from transforms.entities.money import Money
@@ -101,14 +100,7 @@ def investor_country_candidates(
             if _TO_IN.search(title[max(0, c.start - 14) : c.start]):
                 _bump(feats, c.code, "title_after_in_to")
     # the story's mentions, the dateline, the currency, the target's country
-    lead = set(story.lead)
-    counts: dict[str, int] = {}
-    lead_counts: dict[str, int] = {}
-    for j, s in enumerate(story.sentences):
-        for c in find_countries(s.of(text)):
-            counts[c.code] = counts.get(c.code, 0) + 1
-            if j in lead:
-                lead_counts[c.code] = lead_counts.get(c.code, 0) + 1
+    counts, lead_counts = mention_counts(story)
     for code in counts:
         seen(code)
     dc = story.dateline_country
@@ -120,24 +112,16 @@ def investor_country_candidates(
         seen(cur_cc)
         _bump(feats, cur_cc, "currency_usd" if cur == "USD" else "currency_own")
     seen(target_cc)
-    total = sum(counts.values()) or 1
-    out = []
-    for rank, code in enumerate(order):
-        f = dict(feats.get(code, {}))
-        n = counts.get(code, 0)
-        f["mentions"] = math.log1p(n) / math.log1p(20)
-        f["mention_share"] = n / total
-        f["in_lead"] = 1.0 if lead_counts.get(code) else 0.0
-        f["first_named"] = 1.0 if rank == 0 else 0.0
-        f["only_country"] = 1.0 if len(order) == 1 else 0.0
+    out = with_mentions(order, feats, counts, lead_counts)
+    for c in out:
+        f = c.features
         if inv is None:
             f["no_investor"] = 1.0
         if not any(k.startswith("vote_") for k in f):
             f["no_vote"] = 1.0  # no cascade strategy ties it to the investor
-        if target_cc and code == target_cc:
+        if target_cc and c.code == target_cc:
             f["is_target_country"] = 1.0
             f["domestic_" + kind] = 1.0
-        out.append(CountryCandidate(code, f))
     return out
 
 
