@@ -73,6 +73,11 @@ def _lexicon() -> dict:
     return json.loads(raw)
 
 
+def currency_codes() -> frozenset[str]:
+    """The ISO 4217 codes the lexicon knows ("VND", "NGN")."""
+    return frozenset(_lexicon()["iso_codes"])
+
+
 @functools.cache
 def _pattern() -> re.Pattern[str]:
     lex = _lexicon()
