@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.deals.extract import not_a_party
+from transforms.deals.target import not_a_party
 
 
 @pytest.mark.parametrize(

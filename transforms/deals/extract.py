@@ -20,11 +20,10 @@ from transforms.deals.investor_rank import ranked_investor
 from transforms.deals.roles import deal_agent, span_types
 from transforms.deals.row_confidence import Features, row_confidence, row_features
 from transforms.deals.story import Candidate, Story, analyse, best_candidate, recall_candidate
-from transforms.deals.target import deal_target
+from transforms.deals.target import deal_target, not_a_party
 from transforms.entities.countries import city_country, demonym_code, find_countries
 from transforms.entities.fx import to_usd
 from transforms.entities.horizon import find_horizon
-from transforms.entities.money import currency_codes
 from transforms.entities.orgs import NameRun, affiliates_of, name_runs, names_match
 from transforms.nlp.entities import entities
 from transforms.records import DealFields
@@ -221,31 +220,6 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True, rank_coun
         amount_usd=amount_usd,
     )
     return row, feats
-
-
-_REGIONS = frozenset(
-    "africa asia europe americas oceania caribbean balkans nordics scandinavia gulf middle east "
-    "latin america north south east west central southeast south-east southern northern eastern western "
-    "sub-saharan asian african european".split()
-)
-_SUM = re.compile(
-    r"(?:(?:US\$|[$€£¥₹]|Rs\.?|Sh|R|N|[A-Z]{3})\s?\d[\d.,]*(?:[-\s]?(?:bn|billion|million|mln|m|crore|lakh|trillion))?"
-    r"|\d[\d.,]*[-\s]?(?:bn|billion|million|mln|crore|lakh|trillion))"
-)
-
-
-def not_a_party(name: str) -> bool:
-    """A sum ("R4.5-billion", "Rs4.8"), a currency code ("VND") or only places and regions
-    ("Asia", "Southeast Asian", "Morocco and Slovakia"): the parse's object, but no company."""
-    if _SUM.fullmatch(name):
-        return True
-    if len(name) == 3 and name.isupper() and name in currency_codes():
-        return True
-    rest = name
-    for c in reversed(find_countries(name)):
-        rest = rest[: c.start] + " " + rest[c.end :]
-    words = [w for w in re.split(r"[\s,]+", rest.lower()) if w and w not in ("and", "the", "&")]
-    return all(w in _REGIONS for w in words)
 
 
 _STATE_WORDS = re.compile(r"\b(?:government|ministry|state|treasury|authority|council|fund|agency)\b", re.I)

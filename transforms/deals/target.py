@@ -6,6 +6,7 @@ import re
 
 from transforms.deals.lead import Candidate, Story
 from transforms.entities.countries import city_country, find_countries
+from transforms.entities.money import currency_codes
 from transforms.entities.orgs import NameRun, name_runs
 
 _DESCRIPTOR_NOUN = re.compile(
@@ -180,3 +181,28 @@ def _with_head(text: str, run: NameRun) -> NameRun:
 _CORPORATE_END_RE = re.compile(
     r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|AG|SA|SpA|Group|Holdings?|Company|Corporation|Limited)\.?$"
 )
+
+
+_REGIONS = frozenset(
+    "africa asia europe americas oceania caribbean balkans nordics scandinavia gulf middle east "
+    "latin america north south east west central southeast south-east southern northern eastern western "
+    "sub-saharan asian african european".split()
+)
+_SUM = re.compile(
+    r"(?:(?:US\$|[$€£¥₹]|Rs\.?|Sh|R|N|[A-Z]{3})\s?\d[\d.,]*(?:[-\s]?(?:bn|billion|million|mln|m|crore|lakh|trillion))?"
+    r"|\d[\d.,]*[-\s]?(?:bn|billion|million|mln|crore|lakh|trillion))"
+)
+
+
+def not_a_party(name: str) -> bool:
+    """A sum ("R4.5-billion", "Rs4.8"), a currency code ("VND") or only places and regions
+    ("Asia", "Southeast Asian", "Morocco and Slovakia"): the parse's object, but no company."""
+    if _SUM.fullmatch(name):
+        return True
+    if len(name) == 3 and name.isupper() and name in currency_codes():
+        return True
+    rest = name
+    for c in reversed(find_countries(name)):
+        rest = rest[: c.start] + " " + rest[c.end :]
+    words = [w for w in re.split(r"[\s,]+", rest.lower()) if w and w not in ("and", "the", "&")]
+    return all(w in _REGIONS for w in words)
