@@ -17,6 +17,7 @@ from transforms.deals.countries import based_country, investor_country, target_c
 from transforms.deals.country_rank import country_candidates, ranked_target_country
 from transforms.deals.investor_country_rank import investor_country_candidates, ranked_investor_country
 from transforms.deals.investor_rank import ranked_investor
+from transforms.deals.party_names import described_party, full_form, tidy_party
 from transforms.deals.roles import deal_agent, span_types
 from transforms.deals.row_confidence import Features, row_confidence, row_features
 from transforms.deals.story import Candidate, Story, analyse, best_candidate, recall_candidate
@@ -197,6 +198,8 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True, rank_coun
     horizon = find_horizon(sent)
     amount_usd = to_usd(money.amount, money.currency, story.published_at) if money else None
     affiliates = affiliates_of(text, inv.text) if inv else ()
+    inv, investor = _tidy(story, inv, investor)
+    target_run, target = _tidy(story, target_run, target)
     feats = row_features(story, cand, inv, investor, target, money, kind, tgt_country, inv_country,
                          target_place_country)
     row = DealFields(
@@ -220,6 +223,15 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True, rank_coun
         amount_usd=amount_usd,
     )
     return row, feats
+
+
+def _tidy(story: Story, run: NameRun | None, name: str | None) -> tuple[NameRun | None, str | None]:
+    """The party's name without its description or wire prefix, in the story's full form."""
+    tidy = tidy_party(name)
+    if name and tidy is None and run is not None:
+        run = described_party(story.text, run)  # "Western Australia-based" -> the company it describes
+        tidy = tidy_party(collapse_ws(run.text)) if run else None
+    return run, full_form(tidy, story.title, story.text)
 
 
 _STATE_WORDS = re.compile(r"\b(?:government|ministry|state|treasury|authority|council|fund|agency)\b", re.I)

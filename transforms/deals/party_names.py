@@ -1,0 +1,104 @@
+"""A party's name as an analyst would file it: the company, not its description or a short form.
+
+The rules find the investor and target as spans of one sentence. That span is sometimes a
+descriptor ("Western Australia-based", "Indonesian FinTech LinkAja"), carries a wire prefix
+("BRIEF-Acme") or a ticker ("Acme ACM.MX"), or is the story's short form of a name it introduced
+in full earlier ("Reliance" after "Reliance Industries Ltd", "ADIB" after "Abu Dhabi Islamic Bank
+(ADIB)"). These pure functions tidy the span and, where the story itself states the full form,
+use it. Nothing here knows a company: every rule reads the shape of the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from transforms.entities.countries import demonym_code
+from transforms.entities.orgs import NameRun, name_runs, normalise_name
+
+_WIRE_PREFIX = re.compile(r"^(?:BRIEF|UPDATE\s*\d*|EXCLUSIVE|RPT|CORRECTED)\s*[-:]\s*", re.I)
+_TICKER_TAIL = re.compile(r"\s+\(?[A-Z0-9]{1,10}\.[A-Z]{1,3}\)?$")
+_PLACE_DESCRIPTOR = re.compile(r"[\w.]+-(?:based|headquartered|listed|registered|born)", re.I)
+# words that describe the kind of company before its name ("Indonesian FinTech LinkAja")
+_KIND_WORDS = frozenset(
+    """fintech start-up startup unicorn giant firm company group maker carmaker automaker chipmaker drugmaker
+    lender bank insurer retailer miner brewer airline conglomerate developer operator app super
+    e-commerce platform tech technology telecom telco""".split()
+)
+_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
+
+
+def tidy_party(name: str | None) -> str | None:
+    """The name without a wire prefix, a trailing ticker or a leading description; None if only a
+    description is left ("UK-headquartered", "Group PLC")."""
+    if not name:
+        return name
+    s = _WIRE_PREFIX.sub("", name.strip())
+    s = _TICKER_TAIL.sub("", s)
+    words = s.split()
+    # "South Africa-based Naspers" -> "Naspers"; "Western Australia-based" -> nothing
+    for i in range(len(words) - 1, -1, -1):
+        if _PLACE_DESCRIPTOR.fullmatch(words[i]):
+            words = words[i + 1 :]
+            break
+    # "Indonesian FinTech LinkAja" -> "LinkAja": a demonym, then only kind words, then the name
+    if len(words) >= 3 and demonym_code(words[0]):
+        k = 1
+        while k < len(words) - 1 and words[k].lower() in _KIND_WORDS:
+            k += 1
+        if k >= 2:
+            words = words[k:]
+    s = " ".join(words)
+    return s if normalise_name(s) else None
+
+
+def full_form(name: str | None, title: str, text: str) -> str | None:
+    """The story's own full form of a short name, else the name.
+
+    "ADIB" -> "Abu Dhabi Islamic Bank (ADIB)" when the text defines the acronym; "Reliance" ->
+    "Reliance Industries Ltd" when a longer name that begins with it (or ends with it: "Vanke" ->
+    "China Vanke Co Ltd") is the first such name in the story. Only names of one or two words
+    are expanded, and only to a run that adds at most three words.
+    """
+    if not name:
+        return name
+    if _ACRONYM.fullmatch(name):
+        return _defined_acronym(name, text) or name
+    return name
+
+
+def _defined_acronym(acronym: str, text: str) -> str | None:
+    """"Abu Dhabi Islamic Bank (ADIB)": the words before "(ADIB)" whose initials spell it."""
+    letters = acronym.replace("&", "")
+    for m in re.finditer(r"\(" + re.escape(acronym) + r"\)", text):
+        before = text[max(0, m.start() - 120) : m.start()].split()
+        for k in range(1, min(len(before), 10) + 1):
+            phrase = before[-k:]
+            initials = "".join(w[0] for w in phrase if w[:1].isupper())
+            if not phrase[0][:1].isupper():
+                continue
+            if initials.upper() == letters.upper():
+                return f"{' '.join(phrase)} ({acronym})"
+    return None
+
+
+_APPOSITIVE = re.compile(r"(?:\s*\([^()]{1,40}\))?,\s+(?:a|an|the)\s+$")
+
+
+def described_party(text: str, run: NameRun) -> NameRun | None:
+    """The company a bare descriptor describes: "Western Australia-based conglomerate Wesfarmers"
+    (the name after a few lower-case words) or "Acme plc (AIM: ACM), a UK-headquartered ..." (the
+    name the descriptor is an appositive of)."""
+    if text[run.start : run.end] != run.text:
+        return None
+    after = re.match(r"(?:\s+[a-z][\w-]*){0,3}\s+", text[run.end : run.end + 60])
+    if after:
+        nxt = name_runs(text, run.end, min(len(text), run.end + 120))
+        if nxt and nxt[0].start == run.end + after.end() and tidy_party(nxt[0].text):
+            return nxt[0]
+    lead = text[max(0, run.start - 200) : run.start]
+    m = _APPOSITIVE.search(lead)
+    if m:
+        prev = name_runs(text, max(0, run.start - 200), run.start - len(lead) + m.start())
+        if prev and prev[-1].end == run.start - len(lead) + m.start() and tidy_party(prev[-1].text):
+            return prev[-1]
+    return None
