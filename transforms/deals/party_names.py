@@ -2,10 +2,10 @@
 
 The rules find the investor and target as spans of one sentence. That span is sometimes a
 descriptor ("Western Australia-based", "Indonesian FinTech LinkAja"), carries a wire prefix
-("BRIEF-Acme") or a ticker ("Acme ACM.MX"), or is the story's short form of a name it introduced
-in full earlier ("Reliance" after "Reliance Industries Ltd", "ADIB" after "Abu Dhabi Islamic Bank
-(ADIB)"). These pure functions tidy the span and, where the story itself states the full form,
-use it. Nothing here knows a company: every rule reads the shape of the text.
+("BRIEF-Acme") or a ticker ("Acme ACM.MX"), or is an acronym the story defined earlier ("ADIB" after
+"Abu Dhabi Islamic Bank (ADIB)"). These pure functions tidy the span and, for a defined acronym,
+use the story's full form. A short name is not grown into a longer one ("Toyota" -> "Toyota
+Motor Corp."): on the labels the longer name was mostly a subsidiary or headline words. Nothing here knows a company: every rule reads the shape of the text.
 """
 
 from __future__ import annotations
@@ -52,13 +52,8 @@ def tidy_party(name: str | None) -> str | None:
 
 
 def full_form(name: str | None, title: str, text: str) -> str | None:
-    """The story's own full form of a short name, else the name.
-
-    "ADIB" -> "Abu Dhabi Islamic Bank (ADIB)" when the text defines the acronym; "Reliance" ->
-    "Reliance Industries Ltd" when a longer name that begins with it (or ends with it: "Vanke" ->
-    "China Vanke Co Ltd") is the first such name in the story. Only names of one or two words
-    are expanded, and only to a run that adds at most three words.
-    """
+    """The story's own full form of an acronym it defines ("ADIB" -> "Abu Dhabi Islamic Bank
+    (ADIB)"), else the name. ``title`` is kept for callers; only the body defines acronyms."""
     if not name:
         return name
     if _ACRONYM.fullmatch(name):
