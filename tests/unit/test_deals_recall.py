@@ -122,3 +122,17 @@ def test_second_pass_finds_the_deal(title, body, want):
 def test_second_pass_guards(title, body):
     assert not _first_pass_row(title, body)
     assert extract_deals(title, body, keep_doubtful=True) == []  # the guard itself, not the row confidence
+
+
+@pytest.mark.parametrize(("title", "want"), [
+    ("Kuda raises $25m for digital-only banking in Africa", True),
+    ("Startup lands US$100 Million Investment", True),
+    ("FintechOS secures an additional €14M to help banks", True),
+    ("Acme raises prices by 5% in Europe", False),
+    ("Acme raises $5m bond to refinance debt", True),  # a raise headline; the pass's debt guards decide
+    ("Acme closes plant, cuts 300 jobs", False),
+])
+def test_headline_raise(title: str, want: bool) -> None:
+    from transforms.deals.story import headline_raise
+
+    assert headline_raise(title) is want

@@ -47,3 +47,38 @@ def test_no_lead_named_keeps_no_investor() -> None:
     row = _row("Corvane Health raises $12 million", text)
     assert row.target == "Corvane Health"
     assert row.investor is None
+
+
+def test_lead_named_only_in_the_headline() -> None:
+    text = ("Retail platforms have drawn investors all year. Pallora, one of the larger players, "
+            "announced that it has raised $125 million in Series B funding. "
+            "The money will pay for warehouses in four cities.")
+    row = _row("Pallora rebrands as it raises $125M Series B from Juniper Peak and Rowan", text)
+    assert row.deal_type == "funding_round"
+    assert row.target == "Pallora"
+    assert row.investor == "Juniper Peak"
+
+
+def test_anaphoric_raiser_under_a_raise_headline() -> None:
+    """ "The fintech startup ... has raised $25m in a round led by X" under "Acme raises $25m":
+    the headline's raiser is the target, the round's lead the investor. "Africa's largest economy"
+    describes the raiser's home; it is not a macro-statistics story."""
+    text = ("Even with the risks involved, digital banking is expanding. Tamsin processed $2.2 billion in "
+            "transactions in February alone. The fintech startup, based in Africa's largest economy, has "
+            "just raised an additional $25 million in a Series A round led by Corrow Ventures, a firm "
+            "backed by a payments founder. Tamsin has now raised a total $36.6 million in two years to "
+            "build a digital bank.")
+    row = _row("Tamsin raises $25m for digital-only banking", text)
+    assert row.deal_type == "funding_round"
+    assert row.investor == "Corrow Ventures"
+    assert row.target == "Tamsin"
+    assert row.amount == 25_000_000
+
+
+def test_financing_from_a_named_investor_is_a_round() -> None:
+    text = ("Pemberly, a Chilean payment startup, has secured US$100 million in financing from Ardent "
+            "Tactical Value and an unnamed West Coast investor. The funds are earmarked for growth.")
+    row = _row("Chilean payment startup Pemberly lands US$100 million investment", text)
+    assert row.deal_type == "funding_round"
+    assert row.investor == "Ardent Tactical Value"
+    assert row.target == "Pemberly"

@@ -38,3 +38,12 @@ def test_confidence_rises_with_the_story_score_and_a_rejected_story_keeps_no_row
     assert kept.confidence >= _shipped()["threshold"]
     assert {k: v for k, v in vars(kept).items() if k != "confidence"} == {
         k: v for k, v in vars(doubtful).items() if k != "confidence"}  # only the confidence differs
+
+
+def test_keep_threshold_is_the_middle_of_a_plateau_not_the_edge_of_a_cliff():
+    from tools.train_confidence import plateau_pick
+
+    # the raw best (0.80 at index 3) sits next to a drop; the plateau 0.78-0.79 around index 2 wins
+    assert plateau_pick([0.70, 0.78, 0.79, 0.80, 0.60]) == 2
+    assert plateau_pick([0.5, 0.5, 0.5]) == 0  # ties: the lowest threshold
+    assert plateau_pick([0.9]) == 0

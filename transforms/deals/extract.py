@@ -19,6 +19,7 @@ from transforms.deals.investor_country_rank import investor_country_candidates, 
 from transforms.deals.investor_rank import ranked_investor
 from transforms.deals.party_names import described_party, full_form, tidy_party
 from transforms.deals.roles import deal_agent, span_types
+from transforms.deals.round_lead import is_raiser, round_lead
 from transforms.deals.row_confidence import Features, row_confidence, row_features
 from transforms.deals.story import Candidate, Story, analyse, best_candidate, recall_candidate
 from transforms.deals.target import deal_target, not_a_party
@@ -43,8 +44,6 @@ _CONTROL = re.compile(
     r"\b(?:majority|controlling|control|whole|entire|all\s+(?:the\s+)?(?:shares|of))\b", re.I
 )
 _MINORITY = re.compile(r"\b(?:minority|minorities|stake|holding|shareholding|interest\s+in)\b", re.I)
-# verbs whose subject is the company taking the money ("Acme has raised/secured/closed $5m ...")
-_RAISER = re.compile(r"(?:rais|secur|bag|clos|land|net|pull|attract|receiv|clinch|scor|announc)\w*\b", re.I)
 _FUNDING_TITLE = re.compile(r"\b(?:series\s+[a-h]|seed|round|rais\w+|funding|financing)\b", re.I)
 _PLACE_WORDS = re.compile(
     r"\b(?:plant|factory|facility|facilities|mill|unit|hub|line|projects?|operations|capacity|complex|park|zone|site|expansion|state)\b",
@@ -145,9 +144,9 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True, rank_coun
     investor = collapse_ws(inv.text) if inv else None
     target_run, target_place_country = deal_target(story, cand)
     named_lead = False
-    if cand.trigger.kind == "funding_round" and inv is not None and _is_raiser(story, cand, inv):
+    if cand.trigger.kind == "funding_round" and inv is not None and is_raiser(story, cand, inv):
         # "Kuda has raised $25m in a round led by Valar": the lead investor invests in the raiser
-        lead = _round_lead(story, cand)
+        lead = round_lead(story, cand)
         named_lead = lead is not None and lead.start >= cand.span.end
         target_run, inv = inv, lead
         investor = collapse_ws(inv.text) if inv else None
@@ -333,65 +332,6 @@ def _pct_value(s: str) -> float | None:
         return float(s)
     except ValueError:
         return _PCT_WORDS.get(s.lower())
-
-
-# between the raiser and the round: "X has raised / secured / notched / completed a $5m Series A"
-_RAISE_VERB = re.compile(
-    r"\b(?:rais|secur|bag|land|notch|clos|complet|net|pull|attract|receiv|clinch|scor|obtain|pick\w*\s+up|"
-    r"got\b|gets?\b|wins?\b|won\b|hold)\w*", re.I)
-_INVEST_VERB = re.compile(r"\b(?:invest|led\b|lead|co-lead|back|particip|join|fund(?:s|ed)\b|inject|pour)\w*", re.I)
-_LEAD_AFTER = re.compile(
-    r"\b(?:co-?led|led|headed(?:\s+up)?|spearheaded|anchored)\s+by\s+(?:the\s+)?(?:existing\s+)?"
-    r"(?:(?:investors?|backers?|shareholders?)\s+)?", re.I)
-LEAD_SENTENCES_AFTER = 3  # "The round was led by X" follows the deal sentence within a few sentences
-
-
-def _is_raiser(story: Story, cand: Candidate, inv: NameRun) -> bool:
-    """The actor is the company taking the money: the round's raise verb has it for subject."""
-    if _RAISER.match(cand.trigger.text):
-        return True
-    trig_at = cand.span.start + cand.trigger.start
-    if not inv.end <= trig_at:
-        return False
-    between = story.text[inv.end : trig_at]
-    return len(between) <= 160 and bool(_RAISE_VERB.search(between)) and not _INVEST_VERB.search(between)
-
-
-def _round_lead(story: Story, cand: Candidate) -> NameRun | None:
-    """The round's lead: the first name after "led by" / "backed by" / "from" in the deal sentence,
-    else after "led by" (or "headed up by") in the next few sentences."""
-    sp = cand.span
-    text = story.text
-    seg = cand.trigger.text + text[sp.start + cand.trigger.end : sp.end]
-    m = re.search(r"\b(?:led\s+by|backed\s+by|from)\s+", seg)
-    if m:
-        lead = _name_after(text, sp.start + cand.trigger.start + m.end(), sp.end)
-        if lead is not None:
-            return lead
-    for s in story.sentences[cand.index + 1 : cand.index + 1 + LEAD_SENTENCES_AFTER]:
-        m = _LEAD_AFTER.search(text, s.start, s.end)
-        lead = _name_after(text, m.end(), s.end) if m else None
-        if lead is not None:
-            return lead
-    return None
-
-
-def _name_after(text: str, start: int, end: int, reach: int = 40) -> NameRun | None:
-    """The first name a few words after ``start``: past a possessor ("Kai-Fu Lee's Sinovation
-    Ventures") and a short descriptor ("VC firm Lightspeed"); None when no name starts near."""
-    runs = [r for r in name_runs(text, start, min(end, start + reach + 80)) if not r.country]
-    for i, r in enumerate(runs):
-        if r.start - start > reach:
-            return None
-        nxt = runs[i + 1] if i + 1 < len(runs) else None
-        gap = text[r.end : nxt.start] if nxt else ""
-        if nxt and (re.fullmatch(r"['’]s\s+", gap) or (len(r.words) == 1 and re.fullmatch(r"\s+[a-z][\w-]*\s+", gap))):
-            continue  # a possessor or a descriptor head: the name follows
-        head, sep, _ = r.text.partition(" and ")
-        if sep and len(head.split()) >= 2:  # co-leads "Sinovation Ventures and Lapam Capital": the first named
-            return NameRun(head, r.start, r.start + len(head), words=tuple(head.split()))
-        return r
-    return None
 
 
 __all__ = ["extract_deals", "based_country", "Span"]

@@ -9,6 +9,7 @@ policy, macro statistics, procurement).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from transforms.deals.actors import (
     _EXCLUDE_BEFORE,
@@ -297,6 +298,7 @@ def previous_subject(story: Story, idx: int, back: int = 3) -> NameRun | None:
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?\s*$")
 RECALL_WINDOW = 8  # distinct content sentences the second pass reads
 RECALL_MIN_SCORE = 1.0
+RAISE_TITLE_BONUS = 0.5
 
 
 def recall_candidate(story: Story) -> Candidate | None:
@@ -321,7 +323,8 @@ def recall_candidate(story: Story) -> Candidate | None:
         idxs.append(i)
         if len(idxs) >= RECALL_WINDOW:
             break
-    title_deal = bool(story.title and find_triggers(story.title, recall=True))
+    raise_title = bool(story.title) and headline_raise(story.title)
+    title_deal = bool(story.title and find_triggers(story.title, recall=True)) or raise_title
     best: Candidate | None = None
     if not _negatives(story.title):  # a headline in a negative family (aid, rumour, results) gets no second chance
         for pos, idx in enumerate(idxs):
@@ -333,10 +336,28 @@ def recall_candidate(story: Story) -> Candidate | None:
             c = score_candidate(story, idx, story.sentences[idx], min(pos, LEAD_SENTENCES - 1), recall=True)
             if c is None or c.investor is None or c.score < RECALL_MIN_SCORE or not _recall_firm(story, c):
                 continue
+            if raise_title and c.trigger.kind == "funding_round":
+                c = replace(c, score=c.score + RAISE_TITLE_BONUS)  # the round the headline reports
             if best is None or c.score > best.score:
                 best = c
     story.cache["recall"] = best
     return best
+
+
+_HEADLINE_RAISE = re.compile(
+    r"\b(?:rais|secur|land|bag|net|nab|snag|clos|pull|attract|clinch|scor|get|gets|got)\w*\s+"
+    r"(?:(?:an?|additional|new|fresh|another|over|nearly|about|more\s+than)\s+)*",
+    re.IGNORECASE,
+)
+
+
+def headline_raise(title: str) -> bool:
+    """A funding headline without a round word: a raise verb right before a sum ("Kuda raises $25m
+    for ...", "Startup lands US$100 Million Investment"). The recall pass reads it as a headline deal."""
+    for m in _HEADLINE_RAISE.finditer(title):
+        if any(x.start == 0 for x in find_money(title[m.end() : m.end() + 40])):
+            return True
+    return False
 
 
 def _recall_firm(story: Story, c: Candidate) -> bool:

@@ -1,0 +1,92 @@
+"""The parties of a funding round: the company taking the money and the round's lead investor.
+
+"Kuda has raised $25m in a round led by Valar": the rules' actor is the raiser (the round's
+target); the investor is the lead named after "led by" / "from" in the deal sentence, in the few
+sentences after it, or in the headline when the body names none ("X raises $125M Series B from
+Tiger Global and Avenir"). Shape rules only: no company is named here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from transforms.deals.story import Candidate, Story
+from transforms.entities.orgs import NameRun, name_runs, names_match
+
+# verbs whose subject is the company taking the money ("Acme has raised/secured/closed $5m ...")
+_RAISER = re.compile(r"(?:rais|secur|bag|clos|land|net|pull|attract|receiv|clinch|scor|announc)\w*\b", re.I)
+# between the raiser and the round: "X has raised / secured / notched / completed a $5m Series A"
+_RAISE_VERB = re.compile(
+    r"\b(?:rais|secur|bag|land|notch|clos|complet|net|pull|attract|receiv|clinch|scor|obtain|pick\w*\s+up|"
+    r"got\b|gets?\b|wins?\b|won\b|hold)\w*", re.I)
+_INVEST_VERB = re.compile(r"\b(?:invest|led\b|lead|co-lead|back|particip|join|fund(?:s|ed)\b|inject|pour)\w*", re.I)
+_LEAD_AFTER = re.compile(
+    r"\b(?:co-?led|led|headed(?:\s+up)?|spearheaded|anchored)\s+by\s+(?:the\s+)?(?:existing\s+)?"
+    r"(?:(?:investors?|backers?|shareholders?)\s+)?", re.I)
+LEAD_SENTENCES_AFTER = 3  # "The round was led by X" follows the deal sentence within a few sentences
+
+
+def is_raiser(story: Story, cand: Candidate, inv: NameRun) -> bool:
+    """The actor is the company taking the money: the round's raise verb has it for subject."""
+    if _RAISER.match(cand.trigger.text):
+        return True
+    trig_at = cand.span.start + cand.trigger.start
+    if not inv.end <= trig_at:
+        return False
+    between = story.text[inv.end : trig_at]
+    return len(between) <= 160 and bool(_RAISE_VERB.search(between)) and not _INVEST_VERB.search(between)
+
+
+def round_lead(story: Story, cand: Candidate) -> NameRun | None:
+    """The round's lead: the first name after "led by" / "backed by" / "from" in the deal sentence,
+    else after "led by" (or "headed up by") in the next few sentences, else after "from" / "led by"
+    in the headline (at its first mention in the body, or at the deal sentence when only the
+    headline names it)."""
+    sp = cand.span
+    text = story.text
+    seg = cand.trigger.text + text[sp.start + cand.trigger.end : sp.end]
+    m = re.search(r"\b(?:led\s+by|backed\s+by|from)\s+", seg)
+    if m:
+        lead = _name_after(text, sp.start + cand.trigger.start + m.end(), sp.end)
+        if lead is not None:
+            return lead
+    for s in story.sentences[cand.index + 1 : cand.index + 1 + LEAD_SENTENCES_AFTER]:
+        m = _LEAD_AFTER.search(text, s.start, s.end)
+        lead = _name_after(text, m.end(), s.end) if m else None
+        if lead is not None:
+            return lead
+    return _headline_lead(story, cand)
+
+
+def _headline_lead(story: Story, cand: Candidate) -> NameRun | None:
+    title = story.title or ""
+    m = re.search(r"\b(?:led\s+by|backed\s+by|from)\s+", title)
+    lead = _name_after(title, m.end(), len(title)) if m else None
+    if lead is None:
+        return None
+    for r in name_runs(story.text, 0, len(story.text)):
+        if not r.country and names_match(r.text, lead.text):
+            return r
+    at = cand.span.start
+    return NameRun(lead.text, at, at, words=lead.words)
+
+
+def _name_after(text: str, start: int, end: int, reach: int = 40) -> NameRun | None:
+    """The first name a few words after ``start``: past a possessor ("Kai-Fu Lee's Sinovation
+    Ventures") and a short descriptor ("VC firm Lightspeed"); None when no name starts near."""
+    runs = [r for r in name_runs(text, start, min(end, start + reach + 80)) if not r.country]
+    for i, r in enumerate(runs):
+        if r.start - start > reach:
+            return None
+        nxt = runs[i + 1] if i + 1 < len(runs) else None
+        gap = text[r.end : nxt.start] if nxt else ""
+        if nxt and (re.fullmatch(r"['’]s\s+", gap) or (len(r.words) == 1 and re.fullmatch(r"\s+[a-z][\w-]*\s+", gap))):
+            continue  # a possessor or a descriptor head: the name follows
+        head, sep, _ = r.text.partition(" and ")
+        if sep and len(head.split()) >= 2:  # co-leads "Sinovation Ventures and Lapam Capital": the first named
+            return NameRun(head, r.start, r.start + len(head), words=tuple(head.split()))
+        return r
+    return None
+
+
+__all__ = ["LEAD_SENTENCES_AFTER", "is_raiser", "round_lead"]
