@@ -56,3 +56,17 @@ def test_threshold_refuses_weak_candidates():
     )
     strong = LinearRanker(field="x", weights={"a": 10.0}, intercept=-5.0, threshold=0.5)
     assert strong.best([0, 1], lambda i: {"a": float(i)})[0] == 1
+
+
+def test_nested_kfold_routes_a_stage_to_its_fold_model_and_restores_the_shipped_one():
+    """tools.nested_kfold scores held-out stories with per-fold models: while the override is on,
+    the pipeline's own ranker lookup returns the fold's model; afterwards the shipped one again."""
+    from tools.nested_kfold import using_rankers
+    from transforms.deals import ranker
+
+    shipped = ranker.load_ranker("investor")
+    fold_model = ranker.LinearRanker("investor", {"x": 1.0}, 0.0, 0.9)
+    with using_rankers({"investor": fold_model}):
+        assert ranker.load_ranker("investor") is fold_model
+        assert ranker.load_ranker("amount") is ranker.load_ranker("amount")  # other stages: shipped
+    assert ranker.load_ranker("investor") is shipped
