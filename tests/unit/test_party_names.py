@@ -39,3 +39,17 @@ def test_the_company_after_a_bare_descriptor():
     text2 = "Shareholders voted for a takeover by North Utopia-based investors on Friday."
     run2 = next(r for r in name_runs(text2) if r.text.endswith("-based"))
     assert described_party(text2, run2) is None
+
+
+def test_the_legal_name_a_story_introduces_the_party_by():
+    text = "Harrowgate Motor Corp. said on Monday it would build a plant. Harrowgate will spend $1bn."
+    assert full_form("Harrowgate", "", text) == "Harrowgate Motor Corp."
+    assert full_form("Quenby", "", "Quenby Industries Ltd plans a refinery.") == "Quenby Industries Ltd"
+
+
+def test_a_later_longer_name_is_not_the_party():
+    # the short form comes first: a later "X Appliances Ltd" / "X Ethiopia" is a subsidiary
+    text = "Harrowgate said it will invest. Harrowgate Appliances Ltd will run the plant."
+    assert full_form("Harrowgate", "", text) == "Harrowgate"
+    assert full_form("Harrowgate", "", "Harrowgate Ethiopia opened a brewery.") == "Harrowgate"
+    assert full_form("Harrowgate", "", "Harrowgate Appliances (Thailand) Ltd opened.") == "Harrowgate"

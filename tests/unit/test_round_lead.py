@@ -82,3 +82,20 @@ def test_financing_from_a_named_investor_is_a_round() -> None:
     assert row.deal_type == "funding_round"
     assert row.investor == "Ardent Tactical Value"
     assert row.target == "Pemberly"
+
+
+def test_acquisition_of_fresh_funding_is_a_round_not_a_takeover() -> None:
+    text = ("Data platform Morrowind Media announced the acquisition of fresh funding led by Tallis Ventures. "
+            "Earlier investors also took part in this round.")
+    row = _row("Morrowind Media Receives New Funding Led by Tallis Ventures", text)
+    assert row.deal_type == "funding_round"
+    assert row.investor == "Tallis Ventures"
+    assert row.target == "Morrowind Media"
+
+
+def test_an_investment_from_named_investors_is_a_round() -> None:
+    text = ("Nigerian fintech Pellow has secured a $110 million investment from several investors, "
+            "valuing it at $1 billion.")
+    row = _row("Pellow becomes a unicorn", text)
+    assert row.deal_type == "funding_round"
+    assert row.target == "Pellow"

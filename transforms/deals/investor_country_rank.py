@@ -129,5 +129,12 @@ def ranked_investor_country(cands: list[CountryCandidate]) -> str | None:
     """The shipped ranker's pick among the candidates (None below its threshold)."""
     from transforms.deals.ranker import load_ranker
 
-    best, _ = load_ranker("investor_country").best(cands, lambda c: c.features)
+    best, _ = load_ranker("investor_country").best([c for c in cands if not _targets_own(c)], lambda c: c.features)
     return best.code if best is not None else None
+
+
+def _targets_own(c: CountryCandidate) -> bool:
+    """A country named only as the target's ("Spanish parts maker Ferrosa"), which no strategy ties
+    to the investor: LABELS.md gives the investor's country, so it is never the answer."""
+    f = c.features
+    return bool(f.get("modifies_target")) and bool(f.get("no_vote")) and not f.get("in_investor_name")

@@ -50,6 +50,24 @@ _INVESTOR_WORD = re.compile(
     r"inc|ltd|limited|plc|co|company|sa|ag|gmbh|llc)\b\.?$", re.I)
 _FUNDING = re.compile(r"\b(?:series\s+[a-h]|seed|round|rais\w+|funding|financing|backed|venture)\b", re.I)
 _CLIP = 3.0
+# a sum the NER typed ORG ("990-million-U.S.-dollar"); LABELS.md never has one for a party
+_MONEY_LIKE = re.compile(r"^\W*\d[\d.,]*[\s-]*(?:million|billion|mln|bln|crore|lakh)\b", re.I)
+
+
+def never_an_investor(name: str) -> bool:
+    """A span no label takes for the investor: a bare place ("KENYA", "Singapore"), a sum, or one
+    English function word capitalised by its place ("Further to the announcement ...", "Two funds
+    owned by ..."). A state investor is labelled with its body ("Zimbabwe government"), never with
+    the country's name alone."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from transforms.entities.countries import find_countries
+
+    bare = name.strip(" .,'’")
+    if _MONEY_LIKE.match(bare) or bare.lower() in STOP_WORDS:
+        return True
+    places = find_countries(bare, caps=True)
+    return len(places) == 1 and places[0].start == 0 and places[0].end >= len(bare.rstrip("'’s"))
 
 
 @dataclass
@@ -84,7 +102,7 @@ def investor_candidates(story: Story, cand: Candidate, rule_investor: str | None
 
     def add(name: str, start: int, end: int, feats: dict[str, float]) -> None:
         key = normalise_name(name)
-        if not key:
+        if not key or never_an_investor(name):
             return
         c = by_name.get(key)
         if c is None:

@@ -58,7 +58,27 @@ def full_form(name: str | None, title: str, text: str) -> str | None:
         return name
     if _ACRONYM.fullmatch(name):
         return _defined_acronym(name, text) or name
-    return name
+    return _introduced_as(name, text) or name
+
+
+_LEGAL_TAIL = re.compile(
+    r"(?:\s+[A-Z][\w&-]*){0,3}?\s+(?:Corp\.?|Corporation|Inc\.?|Incorporated|Ltd\.?|Limited|Co\.(?!\w)|Company|"
+    r"[Pp][Ll][Cc]|AG|SA|S\.A\.|NV|N\.V\.|SpA|GmbH|Bhd|Berhad|Tbk|Pte\.?\s+Ltd\.?)(?![\w])"
+)
+
+
+def _introduced_as(name: str, text: str) -> str | None:
+    """The legal full name the story introduces a party by, when the row has its later short form:
+    news names a company in full at its first mention ("Toyota Motor Corp.") and short after it
+    ("Toyota"). Only the first mention counts and only a legal-suffix ending ("Corp", "Ltd", "plc"),
+    so a later subsidiary ("Acme Ethiopia", "Acme Appliances (Thailand) Ltd") is never taken."""
+    m = re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)
+    if m is None:
+        return None
+    tail = _LEGAL_TAIL.match(text, m.end())
+    if tail is None or "\n" in tail.group(0):
+        return None
+    return name + tail.group(0)
 
 
 def _defined_acronym(acronym: str, text: str) -> str | None:

@@ -17,7 +17,7 @@ from transforms.entities.orgs import NameRun, name_runs, names_match
 _RAISER = re.compile(r"(?:rais|secur|bag|clos|land|net|pull|attract|receiv|clinch|scor|announc)\w*\b", re.I)
 # between the raiser and the round: "X has raised / secured / notched / completed a $5m Series A"
 _RAISE_VERB = re.compile(
-    r"\b(?:rais|secur|bag|land|notch|clos|complet|net|pull|attract|receiv|clinch|scor|obtain|pick\w*\s+up|"
+    r"\b(?:rais|secur|bag|land|notch|clos|complet|net|pull|attract|receiv|clinch|scor|obtain|announc|pick\w*\s+up|"
     r"got\b|gets?\b|wins?\b|won\b|hold)\w*", re.I)
 _INVEST_VERB = re.compile(r"\b(?:invest|led\b|lead|co-lead|back|particip|join|fund(?:s|ed)\b|inject|pour)\w*", re.I)
 _LEAD_AFTER = re.compile(
