@@ -1,7 +1,7 @@
 """The rules must generalise, not memorise: no labelled party's name may appear in shipped rules or data.
 
-Checks every investor and target name of the dev labels (both the tune and the check split) and the
-seed story's parties against the rule modules and lexicons that ship in ``transforms/``.
+Checks every investor and target name of the dev and train labels and the seed story's parties
+against the rule modules, lexicons and model files that ship in ``transforms/``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from transforms.entities.orgs import normalise_name
 
 REPO = Path(__file__).resolve().parents[2]
 LABELS = REPO.parent / "shared" / "corpus" / "investment-news" / "dev-labels.jsonl"
+TRAIN_LABELS = REPO.parent / "shared" / "corpus" / "investment-news" / "train" / "labels.jsonl"
 SEED_PARTIES = ["Whale Cloud", "Alibaba", "Ali Baba", "ZTE", "Ben Zhou", "Khalid Maqbool Siddiqui"]
 RULE_FILES = sorted(
     p
@@ -24,13 +25,14 @@ RULE_FILES = sorted(
 )
 
 
-def _shipped_text() -> str:
-    return "\n".join(p.read_text("utf-8", errors="replace") for p in RULE_FILES).lower()
+def _shipped_text(lower: bool = True) -> str:
+    text = "\n".join(p.read_text("utf-8", errors="replace") for p in RULE_FILES)
+    return text.lower() if lower else text
 
 
-def _label_names() -> list[str]:
+def _label_names(path: Path = LABELS) -> list[str]:
     names: set[str] = set()
-    for line in LABELS.read_text("utf-8").splitlines():
+    for line in path.read_text("utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
             for key in ("investor", "target"):
@@ -71,3 +73,22 @@ def test_no_dev_label_name_in_rules():
 def test_the_check_can_fail():
     assert _appears("Whale Cloud Ltd", "... whale cloud ...")
     assert not _appears("Whale Cloud", "whale clouds")
+
+
+def test_no_train_label_name_in_rules():
+    """Train labels too. A one-word name that is also an English word ("Keep", "Clip", "Zip": app and
+    company names in train) is looked for capitalised, as the name is written, so that "keep" in
+    code or "zip" in a file name does not count but the name as a rule or lexicon entry would."""
+    if not TRAIN_LABELS.exists():
+        pytest.skip(f"train labels absent ({TRAIN_LABELS}); they live in ../shared, outside the repo")
+    lower, cased = _shipped_text(), _shipped_text(lower=False)
+    names = _label_names(TRAIN_LABELS)
+    assert len(names) > 200
+    leaked = []
+    for n in names:
+        if " " not in n.strip():
+            if re.search(r"(?<![A-Za-z0-9_])" + re.escape(n.strip()) + r"(?![A-Za-z0-9_])", cased):
+                leaked.append(n)
+        elif _appears(n, lower):
+            leaked.append(n)
+    assert leaked == [], f"train label names found in shipped rules/lexicons/models: {leaked}"

@@ -78,7 +78,7 @@ def country_candidates(story: Story, cand: Candidate, target: NameRun | None, mo
         if _FROM_OF.search(before):
             _bump(feats, c.code, "sent_after_from_of")
         if target is not None and 0 <= target.start - (sp.start + c.end) <= 40:
-            _bump(feats, c.code, "modifies_target")  # "Indonesian FinTech LinkAja", "UK's Acme"
+            _bump(feats, c.code, "modifies_target")  # "Indonesian FinTech Pelora", "UK's Acme"
     for m in _CITY_AFTER.finditer(text, trig_at, sp.end):
         cc = city_country(m.group("city"), 100000)
         seen(cc)

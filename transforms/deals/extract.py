@@ -145,7 +145,7 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True, rank_coun
     target_run, target_place_country = deal_target(story, cand)
     named_lead = False
     if cand.trigger.kind == "funding_round" and inv is not None and is_raiser(story, cand, inv):
-        # "Kuda has raised $25m in a round led by Valar": the lead investor invests in the raiser
+        # "Tamsin has raised $25m in a round led by Corrow": the lead investor invests in the raiser
         lead = round_lead(story, cand)
         named_lead = lead is not None and lead.start >= cand.span.end
         target_run, inv = inv, lead

@@ -57,7 +57,7 @@ _MONEY_LIKE = re.compile(r"^\W*\d[\d.,]*[\s-]*(?:million|billion|mln|bln|crore|l
 def never_an_investor(name: str) -> bool:
     """A span no label takes for the investor: a bare place ("KENYA", "Singapore"), a sum, or one
     English function word capitalised by its place ("Further to the announcement ...", "Two funds
-    owned by ..."). A state investor is labelled with its body ("Zimbabwe government"), never with
+    owned by ..."). A state investor is labelled with its body ("the Ruritanian government"), never with
     the country's name alone."""
     from spacy.lang.en.stop_words import STOP_WORDS
 

@@ -18,6 +18,7 @@ from transforms.entities.orgs import NameRun
 from transforms.text.sentences import Span, dateline_place, is_hard_wrapped, split_sentences, strip_dateline
 
 LEAD_SENTENCES = 3
+DATELINE_REACH = 12  # sentences of page furniture (captions, bullets, "Updated ...") a dateline may follow
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,29 @@ def is_junk(s: str, title: str) -> bool:
     return False
 
 
+def _article_start(text: str, spans: list[Span]) -> int:
+    """Where the article proper begins: a web page puts a caption, bullets and "Updated ..." lines
+    before the dateline ("RIYADH: Saudi Arabia's sovereign wealth fund is set to acquire ...").
+    The first sentence unless it has no dateline and a later one (within ``DATELINE_REACH``) opens
+    with a dateline naming a known place ("FILE PHOTO:" and "READ:" name none)."""
+    if dateline_place(spans[0].of(text)):
+        return 0
+    for k in range(1, min(len(spans), DATELINE_REACH)):
+        if place_country(dateline_place(spans[k].of(text))):
+            return k
+    return 0
+
+
 def analyse(title: str | None, text: str, published_at: datetime | None = None) -> Story:
     text = text or ""
     title = (title or "").strip()
     spans = split_sentences(text)
     dateline = None
+    start = 0
     if spans:
-        first = spans[0].of(text)
-        dateline = dateline_place(first)
-        spans[0] = strip_dateline(text, spans[0])
-    lead = [i for i, sp in enumerate(spans) if not is_junk(sp.of(text), title)][:LEAD_SENTENCES]
+        start = _article_start(text, spans)
+        dateline = dateline_place(spans[start].of(text))
+        spans[start] = strip_dateline(text, spans[start])
+    lead = [i for i, sp in enumerate(spans) if i >= start and not is_junk(sp.of(text), title)][:LEAD_SENTENCES]
     wire = is_hard_wrapped(text) or bool(re.search(r"\bmln\s+dlrs\b|\bmln\s+stg\b", text, re.I))
     return Story(title, text, published_at, spans, lead, wire, dateline, place_country(dateline))

@@ -1,11 +1,14 @@
 """A party's name as an analyst would file it: the company, not its description or a short form.
 
 The rules find the investor and target as spans of one sentence. That span is sometimes a
-descriptor ("Western Australia-based", "Indonesian FinTech LinkAja"), carries a wire prefix
-("BRIEF-Acme") or a ticker ("Acme ACM.MX"), or is an acronym the story defined earlier ("ADIB" after
-"Abu Dhabi Islamic Bank (ADIB)"). These pure functions tidy the span and, for a defined acronym,
-use the story's full form. A short name is not grown into a longer one ("Toyota" -> "Toyota
-Motor Corp."): on the labels the longer name was mostly a subsidiary or headline words. Nothing here knows a company: every rule reads the shape of the text.
+descriptor ("Western Australia-based", "Indonesian FinTech Pelora"), carries a wire prefix
+("BRIEF-Acme") or a ticker ("Acme ACM.MX"), or is an acronym the story defined earlier ("BIB" after
+"Brightwater Islamic Bank (BIB)"). These pure functions tidy the span and, for a defined acronym,
+use the story's full form. A short name is grown only into the legal name the story introduced it
+by at its first mention ("Harrowgate Motor Corp. said ... Harrowgate will"); growing it into any
+longer name that starts with it lost far more than it won on the labels (the longer name was mostly
+a subsidiary or headline words). Nothing here knows a company: every rule reads the shape of the
+text.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from transforms.entities.orgs import NameRun, name_runs, normalise_name
 _WIRE_PREFIX = re.compile(r"^(?:BRIEF|UPDATE\s*\d*|EXCLUSIVE|RPT|CORRECTED)\s*[-:]\s*", re.I)
 _TICKER_TAIL = re.compile(r"\s+\(?[A-Z0-9]{1,10}\.[A-Z]{1,3}\)?$")
 _PLACE_DESCRIPTOR = re.compile(r"[\w.]+-(?:based|headquartered|listed|registered|born)", re.I)
-# words that describe the kind of company before its name ("Indonesian FinTech LinkAja")
+# words that describe the kind of company before its name ("Indonesian FinTech Pelora")
 _KIND_WORDS = frozenset(
     """fintech start-up startup unicorn giant firm company group maker carmaker automaker chipmaker drugmaker
     lender bank insurer retailer miner brewer airline conglomerate developer operator app super
@@ -35,12 +38,12 @@ def tidy_party(name: str | None) -> str | None:
     s = _WIRE_PREFIX.sub("", name.strip())
     s = _TICKER_TAIL.sub("", s)
     words = s.split()
-    # "South Africa-based Naspers" -> "Naspers"; "Western Australia-based" -> nothing
+    # "South Africa-based Halvex" -> "Halvex"; "Western Australia-based" -> nothing
     for i in range(len(words) - 1, -1, -1):
         if _PLACE_DESCRIPTOR.fullmatch(words[i]):
             words = words[i + 1 :]
             break
-    # "Indonesian FinTech LinkAja" -> "LinkAja": a demonym, then only kind words, then the name
+    # "Indonesian FinTech Pelora" -> "Pelora": a demonym, then only kind words, then the name
     if len(words) >= 3 and demonym_code(words[0]):
         k = 1
         while k < len(words) - 1 and words[k].lower() in _KIND_WORDS:
@@ -52,8 +55,9 @@ def tidy_party(name: str | None) -> str | None:
 
 
 def full_form(name: str | None, title: str, text: str) -> str | None:
-    """The story's own full form of an acronym it defines ("ADIB" -> "Abu Dhabi Islamic Bank
-    (ADIB)"), else the name. ``title`` is kept for callers; only the body defines acronyms."""
+    """The story's own full form of the name: an acronym it defines ("BIB" -> "Brightwater Islamic
+    Bank (BIB)") or the legal name it introduced a short name by; else the name. ``title`` is kept
+    for callers; only the body defines names."""
     if not name:
         return name
     if _ACRONYM.fullmatch(name):
@@ -69,8 +73,8 @@ _LEGAL_TAIL = re.compile(
 
 def _introduced_as(name: str, text: str) -> str | None:
     """The legal full name the story introduces a party by, when the row has its later short form:
-    news names a company in full at its first mention ("Toyota Motor Corp.") and short after it
-    ("Toyota"). Only the first mention counts and only a legal-suffix ending ("Corp", "Ltd", "plc"),
+    news names a company in full at its first mention ("Harrowgate Motor Corp.") and short after it
+    ("Harrowgate"). Only the first mention counts and only a legal-suffix ending ("Corp", "Ltd", "plc"),
     so a later subsidiary ("Acme Ethiopia", "Acme Appliances (Thailand) Ltd") is never taken."""
     m = re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)
     if m is None:
@@ -82,7 +86,7 @@ def _introduced_as(name: str, text: str) -> str | None:
 
 
 def _defined_acronym(acronym: str, text: str) -> str | None:
-    """"Abu Dhabi Islamic Bank (ADIB)": the words before "(ADIB)" whose initials spell it."""
+    """"Brightwater Islamic Bank (BIB)": the words before "(BIB)" whose initials spell it."""
     letters = acronym.replace("&", "")
     for m in re.finditer(r"\(" + re.escape(acronym) + r"\)", text):
         before = text[max(0, m.start() - 120) : m.start()].split()
@@ -100,7 +104,7 @@ _APPOSITIVE = re.compile(r"(?:\s*\([^()]{1,40}\))?,\s+(?:a|an|the)\s+$")
 
 
 def described_party(text: str, run: NameRun) -> NameRun | None:
-    """The company a bare descriptor describes: "Western Australia-based conglomerate Wesfarmers"
+    """The company a bare descriptor describes: "Western Australia-based conglomerate Corrimal"
     (the name after a few lower-case words) or "Acme plc (AIM: ACM), a UK-headquartered ..." (the
     name the descriptor is an appositive of)."""
     if text[run.start : run.end] != run.text:

@@ -1,9 +1,9 @@
 """The parties of a funding round: the company taking the money and the round's lead investor.
 
-"Kuda has raised $25m in a round led by Valar": the rules' actor is the raiser (the round's
+"Tamsin has raised $25m in a round led by Corrow": the rules' actor is the raiser (the round's
 target); the investor is the lead named after "led by" / "from" in the deal sentence, in the few
 sentences after it, or in the headline when the body names none ("X raises $125M Series B from
-Tiger Global and Avenir"). Shape rules only: no company is named here.
+Juniper Peak and Rowan"). Shape rules only: no company is named here.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def _headline_lead(story: Story, cand: Candidate) -> NameRun | None:
 
 
 def _name_after(text: str, start: int, end: int, reach: int = 40) -> NameRun | None:
-    """The first name a few words after ``start``: past a possessor ("Kai-Fu Lee's Sinovation
+    """The first name a few words after ``start``: past a possessor ("Mira Olsen's Fjordline
     Ventures") and a short descriptor ("VC firm Lightspeed"); None when no name starts near."""
     runs = [r for r in name_runs(text, start, min(end, start + reach + 80)) if not r.country]
     for i, r in enumerate(runs):
@@ -83,7 +83,7 @@ def _name_after(text: str, start: int, end: int, reach: int = 40) -> NameRun | N
         if nxt and (re.fullmatch(r"['’]s\s+", gap) or (len(r.words) == 1 and re.fullmatch(r"\s+[a-z][\w-]*\s+", gap))):
             continue  # a possessor or a descriptor head: the name follows
         head, sep, _ = r.text.partition(" and ")
-        if sep and len(head.split()) >= 2:  # co-leads "Sinovation Ventures and Lapam Capital": the first named
+        if sep and len(head.split()) >= 2:  # co-leads "Fjordline Ventures and Lapam Capital": the first named
             return NameRun(head, r.start, r.start + len(head), words=tuple(head.split()))
         return r
     return None

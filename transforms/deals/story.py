@@ -352,7 +352,7 @@ _HEADLINE_RAISE = re.compile(
 
 
 def headline_raise(title: str) -> bool:
-    """A funding headline without a round word: a raise verb right before a sum ("Kuda raises $25m
+    """A funding headline without a round word: a raise verb right before a sum ("Tamsin raises $25m
     for ...", "Startup lands US$100 Million Investment"). The recall pass reads it as a headline deal."""
     for m in _HEADLINE_RAISE.finditer(title):
         if any(x.start == 0 for x in find_money(title[m.end() : m.end() + 40])):

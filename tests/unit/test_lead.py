@@ -1,0 +1,38 @@
+"""The lead is the article's first content sentences: a web page's caption, bullets and "Updated"
+lines before a dateline are page furniture, not the lead."""
+
+from __future__ import annotations
+
+from transforms.deals.lead import analyse
+
+PAGE = ("Founded in 1991, Corvane Media currently owns several television channels. Shutterstock\n"
+        "Updated 03 November 2024\n\n"
+        "• Share price of Corvane Media increased by 9.98% to SR45.75\n"
+        "• Its net profit for the second quarter rose 66.5% to SR116.4 million\n\n"
+        "RIYADH: Saudi Arabia's sovereign wealth fund is set to acquire a 54 percent stake in media "
+        "group Corvane Media for $1.99 billion.\n\n"
+        "The fund signed the agreement with a major shareholder on Nov. 1.")
+
+
+def test_a_later_dateline_opens_the_lead():
+    story = analyse("Wealth fund to acquire 54% stake in Corvane Media", PAGE)
+    first = story.sentence(story.lead[0])
+    assert first.startswith("Saudi Arabia's sovereign wealth fund is set to acquire")
+    assert story.dateline == "RIYADH"
+    assert story.dateline_country == "SA"
+
+
+def test_a_label_that_looks_like_a_dateline_is_not_one():
+    body = ("FILE PHOTO: The logo of the group is seen at its headquarters in a file photo from 2019. "
+            "Halden Group said on Monday it will buy Marrow Ltd for $40 million in cash. "
+            "The deal is expected to close in March.")
+    story = analyse("Halden to buy Marrow", body)
+    assert story.lead[0] == 0
+    assert story.dateline is None or story.dateline_country is None
+
+
+def test_a_first_sentence_dateline_is_kept():
+    story = analyse("Acme buys Bolt", "LONDON, March 2 - Acme Plc said it would buy Bolt Ltd for 5 mln stg. "
+                    "The deal is subject to approval. Bolt makes bolts.")
+    assert story.dateline_country == "GB"
+    assert story.sentence(story.lead[0]).startswith("Acme Plc said")
