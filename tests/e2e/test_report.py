@@ -100,7 +100,7 @@ def test_evidence_sentence_and_source_link_in_the_table(run_dir, page):
     assert set(rows) == set(expected)
     hostile = rows["https://news.example/hostile"]
     assert hostile["evidence"] == expected["https://news.example/hostile"]["evidence"]
-    assert hostile["evidence"].startswith('"Smith & Sons" to invest')
+    assert hostile["evidence"].startswith('"Smith & Sons" said it will invest')  # the dateline opens the lead
     assert hostile["title"] == HOSTILE_TITLE
     seed = next(r for r in rows.values() if r["investor"] == "Whale Cloud")
     assert "pledged to invest $70 million in Pakistan" in seed["evidence"]

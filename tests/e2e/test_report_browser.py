@@ -89,7 +89,7 @@ def test_search_and_sort_as_a_person_would(browser_page):
     page.fill("#deal-search", "smith & sons")
     assert rows.count() == 1
     evidence = rows.first.locator("td.evidence")
-    assert '"Smith & Sons" to invest' in evidence.inner_text()
+    assert '"Smith & Sons" said it will invest' in evidence.inner_text()
     assert evidence.locator("a").get_attribute("href") == "https://news.example/hostile"
     assert page.inner_text("#deal-count") == f"1 of {len(investments)} rows"
     page.fill("#deal-search", "")

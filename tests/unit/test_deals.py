@@ -164,3 +164,15 @@ def test_foreign_factory_pledge_is_fdi():
         "NG",
     )
     assert d.evidence.startswith("Japanese electronics maker")
+
+
+def test_co_investors_named_as_one_subject_give_the_first_named():
+    """LABELS.md: the first-named buyer when there are co-investors, also past a country modifier."""
+    from transforms.deals.extract import main_deal
+
+    found = main_deal("Harlow, Brixton to invest $19.5 bn in chip project",
+                      "Harlow Ltd. and Taiwan's Brixton will invest $19.5 billion under a pact signed on "
+                      "Tuesday to set up a semiconductor project in Gujarat. The plant will open in 2027.",
+                      rank_investor=False)
+    assert found is not None
+    assert found[0].investor == "Harlow Ltd"

@@ -88,7 +88,20 @@ def subject_run(story: Story, span: Span, trig_start: int) -> NameRun | None:
             best = (score, i, r)
     if best is None or best[0] < 0:
         return None
-    return best[2]
+    return _first_coordinated(text, runs, best[1])
+
+
+def _first_coordinated(text: str, runs: list[NameRun], i: int) -> NameRun:
+    """ "Harlow Ltd. and Taiwan's Brixton will invest": co-investors named as one subject; LABELS.md
+    takes the first named. A country run between them ("Taiwan's") is the second party's modifier."""
+    k, j = i, i - 1
+    while j >= 0 and runs[j].country and re.fullmatch(r"(?:['’]s)?\s+", text[runs[j].end : runs[k].start]):
+        k, j = j, j - 1
+    if j < 0 or runs[j].country or runs[j].possessive:
+        return runs[i]
+    if re.fullmatch(r"\.?\s+and\s+", text[runs[j].end : runs[k].start]):  # "Ltd. and"
+        return runs[j]
+    return runs[i]
 
 
 def buyer_after(story: Story, span: Span, trig_end: int) -> NameRun | None:

@@ -128,12 +128,19 @@ def name_runs(text: str, start: int = 0, end: int | None = None) -> list[NameRun
     return runs
 
 
+def _leading_particle(cur: list[tuple[str, int, int]]) -> bool:
+    """A capitalised name particle that starts a name ("Du Marsac Co", "De Lanoy", "Van Leer"), not a
+    connector left over at the run's edge ("And", "Of")."""
+    word = cur[0][0]
+    return len(cur) >= 2 and word[0].isupper() and word.lower() not in ("and", "of", "&", "y")
+
+
 def _close_run(text: str, cur: list[tuple[str, int, int]], runs: list[NameRun],
                possessive: bool = False, ticker: str | None = None) -> None:
     """End the current run: trim connectors, stop words and descriptor heads, keep it if a name is left."""
     while cur and cur[-1][0].lower() in _CONNECTORS:
         cur.pop()
-    while cur and (cur[0][0] in _STOP_WORDS or cur[0][0].lower() in _CONNECTORS):
+    while cur and (cur[0][0] in _STOP_WORDS or (cur[0][0].lower() in _CONNECTORS and not _leading_particle(cur))):
         cur.pop(0)
     while len(cur) >= 2 and _DESCRIPTOR_HEAD.fullmatch(cur[0][0]) and cur[1][0].lower() not in _CONNECTORS:
         cur.pop(0)
