@@ -53,3 +53,8 @@ def test_a_later_longer_name_is_not_the_party():
     assert full_form("Harrowgate", "", text) == "Harrowgate"
     assert full_form("Harrowgate", "", "Harrowgate Ethiopia opened a brewery.") == "Harrowgate"
     assert full_form("Harrowgate", "", "Harrowgate Appliances (Thailand) Ltd opened.") == "Harrowgate"
+
+
+def test_a_lower_case_article_is_not_part_of_the_name():
+    assert tidy_party("the Harbour Round Capital") == "Harbour Round Capital"
+    assert tidy_party("The Harbour Corporation") == "The Harbour Corporation"  # as the company writes it

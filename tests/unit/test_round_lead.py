@@ -99,3 +99,13 @@ def test_an_investment_from_named_investors_is_a_round() -> None:
     row = _row("Pellow becomes a unicorn", text)
     assert row.deal_type == "funding_round"
     assert row.target == "Pellow"
+
+
+def test_raiser_past_an_appositive() -> None:
+    text = ("KARACHI: Pellino, a Lahore-based decentralized mass transit startup founded in 2019, announced "
+            "on Saturday that it had secured $12 million from an American venture capital firm in the "
+            "country's largest and most closely watched Series A financing. "
+            "The company runs buses in two cities.")
+    row = _row("Pellino raises $12 million for buses", text)
+    assert row.deal_type == "funding_round"
+    assert row.target == "Pellino"

@@ -50,6 +50,8 @@ def tidy_party(name: str | None) -> str | None:
             k += 1
         if k >= 2:
             words = words[k:]
+    if len(words) >= 2 and words[0] == "the":
+        words = words[1:]  # "by the Harbour Round Capital": the article, not the name ("The X Corporation" stays)
     s = " ".join(words)
     return s if normalise_name(s) else None
 

@@ -33,7 +33,8 @@ def is_raiser(story: Story, cand: Candidate, inv: NameRun) -> bool:
     trig_at = cand.span.start + cand.trigger.start
     if not inv.end <= trig_at:
         return False
-    between = story.text[inv.end : trig_at]
+    # past an appositive: "Acme, a Lahore-based logistics startup, announced it had secured ..."
+    between = re.sub(r"^\s*,[^,;]{1,120},", " ", story.text[inv.end : trig_at])
     return len(between) <= 160 and bool(_RAISE_VERB.search(between)) and not _INVEST_VERB.search(between)
 
 
