@@ -59,3 +59,31 @@ def test_no_dateline_in_ordinary_sentence():
 )
 def test_tickers(ticker, code):
     assert ticker_country(ticker) == code
+
+
+@pytest.mark.parametrize(
+    "text,name,code",
+    [
+        ("Pelora was founded in Dubai in 2018 and now runs kitchens across the US", "Pelora", "AE"),
+        ("Tamsin got its start as a London-based payments app", "Tamsin", "GB"),
+        ("In other news, Indonesian FinTech Pelora closed a round", "Pelora", "ID"),
+        ("Pelora, an Indonesian fintech, closed a round", "Pelora", "ID"),
+        ("India's truck and car-maker Zantor Motors said", "Zantor", "IN"),
+        ("the Indian unit of Zantor said it would invest", "Zantor", None),  # a unit of, not a modifier
+        ("Zantor acquired Pelora, a London-based app", "Zantor", None),  # the appositive is Pelora's
+        ("Pelora, a Middle Eastern start-up, raised $60m", "Pelora", None),  # a region, no country
+    ],
+)
+def test_described_country(text, name, code):
+    from transforms.deals.countries import described_country
+
+    assert described_country(text, name) == code
+
+
+def test_listed_country():
+    from transforms.deals.countries import listed_country
+
+    assert listed_country("Quillon Technologies (SGX:QLT) agreed to buy", "Quillon") == "SG"
+    assert listed_country("Tamsin plc (AIM: TSN), a UK company", "Tamsin") == "GB"
+    assert listed_country("Quillon (NSE: QLT) said", "Quillon") is None  # India's, Nigeria's or Nairobi's
+    assert listed_country("Quillon said (in a filing) that", "Quillon") is None

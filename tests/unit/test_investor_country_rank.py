@@ -52,3 +52,31 @@ def test_every_candidate_has_the_story_level_features():
     for feats in cands.values():
         assert {"mentions", "mention_share", "in_lead", "first_named", "only_country"} <= set(feats)
     assert sum(f["first_named"] for f in cands.values()) == 1.0
+
+
+def test_a_country_ending_the_investors_name_votes_unless_it_is_the_targets():
+    from transforms.deals.countries import _Deal, _investor_own_name
+    from transforms.deals.story import analyse, best_candidate
+
+    text = ("The Zantor Motors Company Japan would establish a motorcycle plant in Karachi with an "
+            "investment of $150 million, the board said.")
+    story = analyse("Zantor to build plant", text)
+    cand = best_candidate(story)
+    assert cand is not None
+    from transforms.entities.orgs import NameRun
+
+    inv = NameRun("Zantor Motors Company Japan", 4, 31, words=("Zantor", "Motors", "Company", "Japan"))
+    assert _investor_own_name(_Deal(story, cand, inv, "PK", "build", None)) == "JP"
+    local = NameRun("Zantor Motors Company Japan", 4, 31, words=("Zantor",))
+    assert _investor_own_name(_Deal(story, cand, local, "JP", "build", None)) is None  # a local unit
+
+
+def test_an_exchange_listing_is_a_candidate_and_votes():
+    row, cands = _trace(
+        "Quillon Technologies to acquire 51% of Indian brick maker",
+        "Quillon Technologies (SGX:QLT) agreed to acquire a 51% stake in Marbrite Products, an Indian "
+        "maker of aerated blocks, for 336.6 million Indian rupees, according to a filing.",
+    )
+    assert cands["SG"].get("investor_listed") == 1.0
+    assert cands["SG"].get("vote_investor_listing") == 1.0
+    assert "investor_listed" not in cands.get("IN", {})

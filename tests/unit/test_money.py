@@ -49,7 +49,14 @@ CASES = [
     ("R194 million", 194e6, None, "exact", "ZAR", None),
     ("500 mln French francs", 500e6, None, "exact", "FRF", None),
     ("20 mln marks", 20e6, None, "exact", "DEM", None),
+    ("more than W1 trillion", 1e12, None, "at_least", "KRW", None),  # Korean press
+    ("a Wn4.8 billion deal", 4.8e9, None, "exact", "KRW", None),
 ]
+
+
+def test_a_won_prefix_needs_a_scale_word():
+    assert find_money("(US$1=W925)")[-1].currency == "USD"
+    assert find_money("the W3C standard and the W12 engine") == []
 
 
 @pytest.mark.parametrize("text,amount,amount_max,bound,currency,country", CASES)

@@ -20,6 +20,10 @@ from transforms.entities.money import Money
 from transforms.entities.orgs import NameRun, name_runs
 
 _BASED = re.compile(r"\b(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})[-\s](?:based|headquartered)\b")
+_APPOSITIVE = r"\b(?:\s*\([^)]{0,30}\))?,\s+(?:an?|the)\s+"  # "Acme (ACM), a ..." right after the name
+# up to three words between a country word and the name it describes, none a preposition:
+# "India's truck and car-maker Acme", "Indonesian FinTech Pelora"; not "the Indian unit of Acme"
+_MODIFIER_WORDS = r"(?:(?!(?:of|in|for|to|from|by|with|at|on)\b)(?:[a-z-]+|[A-Z][a-z]+[A-Z][A-Za-z]*)[ \t]+){0,3}"
 _THE_DEMONYM = re.compile(
     r"\b[Tt]he\s+(?P<dem>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:firm|company|group|carmaker|automaker|car\s+maker|bank|giant|"
     r"brewer|maker|conglomerate|investor|concern|multinational|producer|manufacturer|chain|operator|insurer|fund)\b"
@@ -44,7 +48,10 @@ def based_country(text: str, name: str) -> str | None:
     pats = (
         w + r"\b[^.;]{0,40}?\bbased\s+in\s+(?P<place>[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)",
         w
-        + r"\b[^.;]{0,40}?\bis\s+an?\s+(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)[-\s](?:based|headquartered)",
+        + r"\b[^.;]{0,40}?\b(?:is|was|as)\s+an?\s+(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)[-\s](?:based|headquartered)",
+        w + _APPOSITIVE + r"(?:[\w-]+\s+){0,3}?(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)-(?:based|headquartered)\b",
+        w + r"\b[^.;]{0,40}?\b(?:was|is|were)\s+(?:founded|headquartered|incorporated)\s+in\s+"
+        r"(?P<place>[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)",
         r"(?P<place>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)-(?:based|headquartered)\s+(?:[\w-]+\s+){0,4}?"
         + w
         + r"\b",
@@ -54,6 +61,42 @@ def based_country(text: str, name: str) -> str | None:
             cc = place_code(m.group("place"))
             if cc:
                 return cc
+    return None
+
+
+# exchange -> country, for listings written "(SGX: ABC)"; ambiguous codes (NSE: India, Nigeria, Nairobi) left out
+_LISTING_COUNTRY = {"NYSE": "US", "NASDAQ": "US", "Nasdaq": "US", "AMEX": "US", "LSE": "GB", "AIM": "GB",
+                    "TSX": "CA", "TSXV": "CA", "CSE": "CA", "ASX": "AU", "NZX": "NZ", "SGX": "SG", "JSE": "ZA",
+                    "BSE": "IN", "HKEX": "HK", "HKSE": "HK", "SEHK": "HK", "HKG": "HK", "TYO": "JP", "TSE": "JP",
+                    "KRX": "KR", "KOSDAQ": "KR", "KOSPI": "KR", "SIX": "CH", "EPA": "FR", "ETR": "DE", "FRA": "DE",
+                    "XETRA": "DE", "BIT": "IT", "BME": "ES", "AMS": "NL", "STO": "SE", "CPH": "DK", "HEL": "FI",
+                    "KLSE": "MY", "IDX": "ID", "PSE": "PH", "SET": "TH", "TASE": "IL", "TADAWUL": "SA",
+                    "DFM": "AE", "ADX": "AE", "EGX": "EG", "NGX": "NG", "BMV": "MX", "SSE": "CN", "SZSE": "CN",
+                    "TWSE": "TW", "PSX": "PK", "DSE": "BD"}  # fmt: skip
+
+
+def listed_country(text: str, name: str) -> str | None:
+    """The country of the exchange a party is listed on as the story writes it: "Acme (SGX: ABC)"."""
+    m = re.search(re.escape(name) + r"\b[^()\n]{0,40}?\(\s*(?P<ex>[A-Za-z]{2,8})\s*:\s*[A-Z0-9.]{1,8}\s*\)", text)
+    return _LISTING_COUNTRY.get(m.group("ex")) or _LISTING_COUNTRY.get(m.group("ex").upper()) if m else None
+
+
+def described_country(text: str, name: str) -> str | None:
+    """Where the story says a party is from, at any of its mentions: ``based_country``, then a
+    country word before its name ("Indonesian fintech Pelora", "India's car-maker Acme") or in
+    its appositive ("Pelora, an Indonesian fintech, ...")."""
+    cc = based_country(text, name)
+    if cc:
+        return cc
+    w = re.escape(name)
+    for m in re.finditer(r"\b(?P<dem>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?)(?:['’]s)?[ \t]+" + _MODIFIER_WORDS + w + r"\b", text):
+        cc = _demonym(m.group("dem"))
+        if cc:
+            return cc
+    for m in re.finditer(w + _APPOSITIVE + r"(?:the\s+)?(?:[a-z-]+\s+){0,2}?(?P<dem>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b", text):
+        cc = _demonym(m.group("dem"))
+        if cc:
+            return cc
     return None
 
 
@@ -104,6 +147,22 @@ def investor_country_votes(
         if cc:
             votes.append((strategy.__name__.lstrip("_"), cc))
     return votes
+
+
+def _investor_own_name(d: _Deal) -> str | None:
+    """A country in the investor's own name that is not the target's: "Acme Motor Company Japan"
+    building in Pakistan (a local unit, "Acme South Africa" in South Africa, says nothing)."""
+    if d.inv is None:
+        return None
+    for c in find_countries(d.inv.text):
+        if c.code != d.target_cc:
+            return c.code
+    return None
+
+
+def _investor_listing(d: _Deal) -> str | None:
+    """The exchange the investor is listed on: "Acme Technologies (SGX: ABC) agreed to acquire ..."."""
+    return listed_country(d.story.text, d.first_word) if d.inv is not None else None
 
 
 def _investor_modifiers(d: _Deal) -> str | None:
@@ -174,17 +233,7 @@ def _investor_mentions(d: _Deal) -> str | None:
             cc = ticker_country(r.ticker)
             if cc:
                 return cc
-    cc = based_country(text, first)
-    if cc:
-        return cc
-    for m in re.finditer(
-        r"\b(?P<dem>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?)[ \t]+(?:[a-z-]+[ \t]+){0,3}" + re.escape(first) + r"\b",
-        text,
-    ):
-        cc = _demonym(m.group("dem"))
-        if cc:
-            return cc
-    return None
+    return described_country(text, first)
 
 
 def _story_demonym(d: _Deal) -> str | None:
@@ -257,7 +306,7 @@ def _other_country(d: _Deal) -> str | None:
 
 
 _STRATEGIES: tuple[Callable[[_Deal], str | None], ...] = (
-    _investor_modifiers, _parse_places, _headline_country, _investor_mentions, _story_demonym,
+    _investor_own_name, _investor_modifiers, _parse_places, _investor_listing, _headline_country, _investor_mentions, _story_demonym,
     _the_based_actor, _headline_ticker, _wire_dateline, _own_currency, _remote_dateline, _other_country,
 )
 

@@ -16,7 +16,14 @@ import math
 import re
 from dataclasses import dataclass
 
-from transforms.deals.countries import _CURRENCY_COUNTRY, _title_trigger_pos, based_country, place_code
+from transforms.deals.countries import (
+    _CURRENCY_COUNTRY,
+    _title_trigger_pos,
+    based_country,
+    described_country,
+    listed_country,
+    place_code,
+)
 from transforms.deals.lead import Candidate, Story
 from transforms.entities.countries import city_country, find_countries, ticker_country
 from transforms.entities.money import Money
@@ -31,7 +38,11 @@ _CITY_AFTER = re.compile(r"\b(?:in|at|near)\s+(?:the\s+|its\s+)?(?P<city>[A-Z][a
 _EXCHANGE_COUNTRY = {"TSE": "JP", "Tokyo Stock Exchange": "JP", "RNS": "GB", "AIM": "GB",
                      "London Stock Exchange": "GB", "ASX": "AU", "NYSE": "US", "Nasdaq": "US", "NASDAQ": "US",
                      "TSX": "CA", "BSE": "IN", "NSE": "IN", "JSE": "ZA", "SGX": "SG", "HKEX": "HK",
-                     "Colombo Stock Exchange": "LK", "SIX Swiss Exchange": "CH"}  # fmt: skip
+                     "Colombo Stock Exchange": "LK", "SIX Swiss Exchange": "CH", "Singapore Exchange": "SG",
+                     "Hong Kong Stock Exchange": "HK", "Johannesburg Stock Exchange": "ZA", "Bombay Stock Exchange": "IN",
+                     "Australian Securities Exchange": "AU", "Toronto Stock Exchange": "CA", "Korea Exchange": "KR",
+                     "Shanghai Stock Exchange": "CN", "Shenzhen Stock Exchange": "CN", "New York Stock Exchange": "US",
+                     "Saudi Stock Exchange": "SA", "Tadawul": "SA", "Bursa Malaysia": "MY"}  # fmt: skip
 _EXCHANGE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in _EXCHANGE_COUNTRY) + r")\b")
 
 
@@ -49,7 +60,7 @@ def _bump(feats: dict[str, dict[str, float]], code: str | None, name: str, value
 
 def country_candidates(story: Story, cand: Candidate, target: NameRun | None, money: Money | None,
                        place_cc: str | None, rule_cc: str | None, investor_cc: str | None,
-                       ) -> list[CountryCandidate]:
+                       investor: NameRun | None = None) -> list[CountryCandidate]:
     """Every country the deal's neighbourhood names, in order of first mention, with its features.
 
     ``rule_cc`` is the cascade's answer and ``investor_cc`` the investor's country read with it,
@@ -96,9 +107,20 @@ def country_candidates(story: Story, cand: Candidate, target: NameRun | None, mo
             if cc and ("." in target.ticker or story.wire):
                 seen(cc)
                 _bump(feats, cc, "target_ticker")
-        cc = based_country(text, target.words[0] if target.words else target.text)
+        first = target.words[0] if target.words else target.text
+        cc = based_country(text, first)
         seen(cc)
         _bump(feats, cc, "target_based")
+        cc = described_country(text, first)
+        seen(cc)
+        _bump(feats, cc, "target_described")  # any mention: "Indonesian fintech X", "X was founded in Dubai"
+        cc = listed_country(text, first)
+        seen(cc)
+        _bump(feats, cc, "target_listed")
+    if investor is not None:
+        for c in find_countries(investor.text):
+            seen(c.code)
+            _bump(feats, c.code, "in_investor_name")  # "Acme Motor Company Japan": the investor's, not the target's
     # the headline
     title = story.title or ""
     if title:

@@ -177,7 +177,7 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True, rank_coun
     if rank_country or trace is not None:
         # a fitted ranker over every country the deal's neighbourhood names (make train)
         country_cands = country_candidates(story, cand, target_run, money, target_place_country,
-                                           rule_country, inv_country)
+                                           rule_country, inv_country, inv)
         if trace is not None:
             trace["target_country"] = country_cands
         picked = ranked_target_country(country_cands) if rank_country else rule_country

@@ -16,8 +16,20 @@ from __future__ import annotations
 
 import re
 
-from transforms.deals.countries import _CURRENCY_COUNTRY, _title_trigger_pos, investor_country_votes
-from transforms.deals.country_rank import CountryCandidate, _bump, mention_counts, with_mentions
+from transforms.deals.countries import (
+    _CURRENCY_COUNTRY,
+    _title_trigger_pos,
+    investor_country_votes,
+    listed_country,
+)
+from transforms.deals.country_rank import (
+    _EXCHANGE,
+    _EXCHANGE_COUNTRY,
+    CountryCandidate,
+    _bump,
+    mention_counts,
+    with_mentions,
+)
 from transforms.deals.lead import Candidate, Story
 from transforms.entities.countries import find_countries
 from transforms.entities.money import Money
@@ -65,6 +77,15 @@ def investor_country_candidates(
         for c in find_countries(inv.text):
             seen(c.code)
             _bump(feats, c.code, "in_investor_name")
+        first = inv.words[0] if inv.words else inv.text.split()[0]
+        cc = listed_country(text, first)
+        seen(cc)
+        _bump(feats, cc, "investor_listed")  # "Acme (SGX: ABC)"
+    for s in story.sentences:
+        for m in _EXCHANGE.finditer(s.of(text)):
+            cc = _EXCHANGE_COUNTRY[m.group(0)]
+            seen(cc)
+            _bump(feats, cc, "exchange")  # a filing "with the Tokyo Stock Exchange" is usually the buyer's
     # the deal sentence: before the investor, between it and the trigger, after the trigger
     for c in find_countries(text[sp.start : sp.end]):
         at = sp.start + c.start

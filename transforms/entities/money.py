@@ -84,7 +84,14 @@ def _pattern() -> re.Pattern[str]:
     prefixes = sorted(lex["prefix"], key=len, reverse=True)
     words = sorted(lex["words"], key=len, reverse=True)
     codes = sorted(lex["iso_codes"])
-    pre = "|".join((re.escape(p) + (r"(?=\s?\d)" if p[-1].isalpha() else "")) for p in prefixes + codes)
+    scaled = set(lex.get("prefix_needs_scale", ()))  # Korean press "W1 trillion", "Wn4.8 billion": only with a scale
+
+    def guard(p: str) -> str:
+        if p in scaled:
+            return r"(?=\s?\d[\d,.]*\s?(?:trillion|billion|million|trn|tn|bln|bn|mln|mn)\b)"
+        return r"(?=\s?\d)" if p[-1].isalpha() else ""
+
+    pre = "|".join(re.escape(p) + guard(p) for p in prefixes + codes)
     # word suffixes: "mln dlrs", "billion yen", "Canadian dlrs", "U.S. Dlrs", "USD"
     suf = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words + codes)
     num = r"\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?"
