@@ -36,3 +36,23 @@ def test_a_first_sentence_dateline_is_kept():
                     "The deal is subject to approval. Bolt makes bolts.")
     assert story.dateline_country == "GB"
     assert story.sentence(story.lead[0]).startswith("Acme Plc said")
+
+
+def test_the_money_country_is_the_datelines_else_the_most_named():
+    wire = analyse("Tarrow to buy Kelso", "KARACHI, May 3 - Tarrow said it will buy Kelso for Rs 9 billion.")
+    assert wire.money_country == "PK"
+    page = analyse("Telecom deal", "In the biggest deal in Nepali history, Tarrow, a Malaysian telecoms company, has "
+                   "agreed to buy a majority stake in Kelso Nepal for Rs 140 billion. Nepal's regulator "
+                   "must approve it.")
+    assert page.dateline_country is None
+    assert page.money_country == "NP"
+    assert analyse("Tarrow buys Kelso", "Tarrow bought Kelso for Rs 2 billion.").money_country is None
+
+
+def test_a_rupee_sum_reads_the_stories_country():
+    from transforms.deals.extract import extract_deals
+
+    rows = extract_deals("Tarrow to buy Kelso Nepal", "In the biggest deal in Nepali history, Tarrow Group has "
+                         "agreed to buy a majority stake in Kelso Nepal for Rs 140 billion. Nepal's regulator "
+                         "must approve the deal.", keep_doubtful=True)
+    assert rows and rows[0].currency == "NPR"

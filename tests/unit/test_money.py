@@ -88,3 +88,24 @@ def test_conversions_in_parentheses_are_marked():
 )
 def test_non_money(text):
     assert find_money(text) == []
+
+
+@pytest.mark.parametrize(
+    "text,amount,currency",
+    [
+        ("The 990-million-U.S.-dollar investment", 990e6, "USD"),  # Chinese state media
+        ("a 5-billion-yuan plant", 5e9, "CNY"),
+        ("plans to invest 11 billion reais ($2.2 billion)", 11e9, "BRL"),
+    ],
+)
+def test_hyphenated_and_plural_currency_words(text, amount, currency):
+    m = find_money(text)[0]
+    assert (m.amount, m.currency) == (amount, currency)
+
+
+def test_a_price_per_share_is_not_the_deals_sum():
+    from transforms.deals.amount import PER_SHARE
+
+    text = "to acquire Kelso for 40 euros ($51) per share, or 2.69 billion euros, and $3.10 per GAS stapled security"
+    per = [m.text for m in find_money(text) if PER_SHARE.match(text, m.end)]
+    assert per == ["40 euros", "$3.10"]

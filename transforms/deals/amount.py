@@ -10,6 +10,10 @@ from transforms.deals.cues import cue_hits
 from transforms.deals.lead import Candidate, Story
 from transforms.entities.money import Money, find_money
 
+# a price per share, not the deal's sum: "40 euros ($51) per share", "$3.10 per stapled security"
+PER_SHARE = re.compile(r"\s*(?:\([^)]{0,30}\)\s*)?(?:a|per)\s+(?:[A-Za-z]+\s+){0,2}?(?:share|security|unit|ADS)\b|\s*each\b",
+                       re.I)  # read with .match(text, end_of_sum)
+
 
 def deal_amount(story: Story, cand: Candidate, kind: str) -> Money | None:
     text = story.text
@@ -35,7 +39,7 @@ def deal_amount(story: Story, cand: Candidate, kind: str) -> Money | None:
             Money(
                 m.amount, m.amount_max, m.bound, m.currency, m.text, m.start + base, m.end + base, m.in_parens
             )
-            for m in find_money(s, story.dateline_country, story.published_at)
+            for m in find_money(s, story.money_country, story.published_at)
         ]
         pick = _pick_money(text, ms)
         if pick is not None:
@@ -47,8 +51,7 @@ def _pick_money(text: str, ms: list[Money]) -> Money | None:
     for m in ms:
         if m.in_parens:
             continue
-        after = text[m.end : m.end + 14]
-        if re.match(r"^\s*(?:a|per)\s+share|^\s*each\b", after, re.I):
+        if PER_SHARE.match(text, m.end):
             continue
         before = text[max(0, m.start - 40) : m.start]
         if re.search(
@@ -71,7 +74,7 @@ def _own_commitment(story: Story, cand: Candidate) -> Money | None:
         m = re.search(r"\b(?:will|to|would)\s+invest\s+", s)
         if not m:
             continue
-        found = find_money(s[m.end() :], story.dateline_country, story.published_at)
+        found = find_money(s[m.end() :], story.money_country, story.published_at)
         if found and found[0].start < 3:
             x = found[0]
             off = sp.start + m.end()

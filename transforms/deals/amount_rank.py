@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from transforms.deals.amount import deal_amount
+from transforms.deals.amount import PER_SHARE, deal_amount
 from transforms.deals.cues import cue_hits
 from transforms.deals.lead import Candidate, Story
 from transforms.entities.money import Money, find_money
@@ -22,13 +22,12 @@ AFTER_DEAL = 3  # sentences after the deal sentence that may state its sum
 
 _BEFORE = {
     "b_invest": r"invest\w*\s+(?:of\s+|about\s+|around\s+|some\s+|up\s+to\s+|over\s+|more\s+than\s+)?$",
-    "b_worth": r"(?:worth|valued\s+at|value\s+of|valuing|for|at|consideration\s+of|price\s+of)\s+(?:about\s+|around\s+|some\s+|up\s+to\s+|over\s+|nearly\s+)?$",
+    "b_worth": r"(?:worth|valued\s+at|value\s+of|valuing|for|at|consideration\s+of|price\s+of|capitali[sz]ed\s+at)\s+(?:about\s+|around\s+|some\s+|up\s+to\s+|over\s+|nearly\s+)?$",
     "b_raise": r"(?:rais\w*|secur\w*|clos\w*|land\w*|bag\w*|gets?|got|net\w*)\s+(?:a\s+|an\s+|about\s+|over\s+)?$",
     "b_sales": r"(?:sales|revenues?|turnover|profits?|earnings|loss|income|capital)\s+(?:of\s+)?(?:about\s+|some\s+)?$",
     "b_debt": r"(?:loan|debt|credit|bonds?|financing)\s+(?:of\s+|worth\s+)?$",
 }
 _AFTER = {
-    "a_share": r"^\s*(?:a|per)\s+share|^\s*each\b",
     "a_deal": r"^\s*(?:deal|acquisition|takeover|purchase|investment|project|plant|facility|expansion|bid|offer)",
     "a_round": r"^\s*(?:in\s+)?(?:a\s+)?(?:series|seed|pre-seed|funding|round|financing)",
     "a_stake": r"^\s*(?:for|in)\s+(?:a\s+|an\s+|its\s+)?(?:\d+\s*(?:%|per\s*cent|pct)\s+)?stake",
@@ -65,7 +64,7 @@ def amount_candidates(story: Story, cand: Candidate) -> list[AmountCandidate]:
     for i in indices:
         sp = story.sentences[i]
         sent = sp.of(text)
-        ms = _absolute(find_money(sent, story.dateline_country, story.published_at), sp.start)
+        ms = _absolute(find_money(sent, story.money_country, story.published_at), sp.start)
         undisclosed = bool(re.search(r"not\s+disclosed|undisclosed|were\s+not\s+given", sent, re.I))
         for rank, m in enumerate(ms):
             before = text[max(0, m.start - 45) : m.start]
@@ -89,6 +88,8 @@ def amount_candidates(story: Story, cand: Candidate) -> list[AmountCandidate]:
             }
             f.update({k: 1.0 for k, p in _B.items() if p.search(before)})
             f.update({k: 1.0 for k, p in _A.items() if p.search(after)})
+            if PER_SHARE.match(text, m.end):
+                f["a_share"] = 1.0
             out.append(AmountCandidate(m, i, f))
             if m.currency:
                 seen_currency.add(m.currency)

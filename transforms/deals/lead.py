@@ -8,11 +8,12 @@ are candidates for the deal sentence.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from transforms.deals.cues import Trigger
-from transforms.entities.countries import place_country
+from transforms.entities.countries import find_countries, place_country
 from transforms.entities.money import Money
 from transforms.entities.orgs import NameRun
 from transforms.text.sentences import Span, dateline_place, is_hard_wrapped, split_sentences, strip_dateline
@@ -46,6 +47,17 @@ class Story:
 
     def sentence(self, i: int) -> str:
         return self.sentences[i].of(self.text)
+
+    @property
+    def money_country(self) -> str | None:
+        """The country that settles a currency word ("Rs", "Sh", "dlrs"): the dateline's, else the
+        country the story names most (a Kathmandu story's "Rs 140 billion" is Nepalese rupees)."""
+        if self.dateline_country:
+            return self.dateline_country
+        if "money_country" not in self.cache:
+            counts = Counter(c.code for c in find_countries(self.text))
+            self.cache["money_country"] = counts.most_common(1)[0][0] if counts else None
+        return self.cache["money_country"]
 
 
 def is_junk(s: str, title: str) -> bool:

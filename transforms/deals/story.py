@@ -95,7 +95,7 @@ def _sentence_money(story: Story, span: Span, sent: str) -> tuple[Money, ...]:
     """The sentence's sums with offsets into the story text."""
     return tuple(
         Money(m.amount, m.amount_max, m.bound, m.currency, m.text, m.start + span.start, m.end + span.start, m.in_parens)
-        for m in find_money(sent, story.dateline_country, story.published_at)
+        for m in find_money(sent, story.money_country, story.published_at)
     )
 
 

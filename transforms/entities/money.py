@@ -93,7 +93,8 @@ def _pattern() -> re.Pattern[str]:
 
     pre = "|".join(re.escape(p) + guard(p) for p in prefixes + codes)
     # word suffixes: "mln dlrs", "billion yen", "Canadian dlrs", "U.S. Dlrs", "USD"
-    suf = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words + codes)
+    # hyphenated as Chinese state media write it: "990-million-U.S.-dollar", "5-billion-yuan"
+    suf = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in words + codes)
     num = r"\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     wnum = r"(?:(?:{})(?:[\s-]+(?:and\s+)?(?=(?:{})\b))?)+".format(
         "|".join(_NUMBER_WORDS), "|".join(_NUMBER_WORDS)
@@ -105,7 +106,7 @@ def _pattern() -> re.Pattern[str]:
     wfigure = rf"(?:\b(?:{wnum})\b|\ba\b)\s+(?:{mult_word})\b"
     rng = rf"(?:\s?(?:-|–|to)\s?(?:{pre})?\s?(?:{num}){mult}?)"
     form_a = rf"(?P<pre>{pre})\s?(?P<a_num>{figure})(?P<a_rng>{rng})?(?:\s+(?P<a_suf>{suf})\b)?"
-    form_b = rf"(?P<b_num>{figure}|{wfigure})(?P<b_rng>{rng})?\s+(?P<suf>{suf})\b"
+    form_b = rf"(?P<b_num>{figure}|{wfigure})(?P<b_rng>{rng})?(?:\s+|-)(?P<suf>{suf})\b"
     form_c = r"(?P<stg>stg)\s+(?P<c_num>" + figure + r")"
     return re.compile(rf"(?<![\w$€£¥₹₦]){form_a}|(?<![\w.]){form_b}|\b{form_c}", re.IGNORECASE)
 
@@ -161,7 +162,7 @@ def _figure_value(fig: str) -> Decimal | None:
 def _resolve(token: str, country: str | None, when: datetime | None) -> str | None:
     """ISO code for a currency token given the story's country and date."""
     lex = _lexicon()
-    t = re.sub(r"\s+", " ", token.strip()).lower()
+    t = re.sub(r"[\s-]+", " ", token.strip()).lower()
     code = lex["iso_codes"].get(t.upper()) if t.upper() in lex["iso_codes"] else None
     if code:
         return code
