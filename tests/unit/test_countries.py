@@ -41,6 +41,9 @@ def test_all_caps_headlines():
         ("ESCHBORN, West Germany, March 2 - Alcan said", "ESCHBORN, West Germany", "DE"),
         ("TORONTO, April 13 - Great Lakes said", "TORONTO", "CA"),
         ("KUALA LUMPUR: Malaysian Investment", "KUALA LUMPUR", "MY"),
+        ("Calcutta, May 18: Japanese conglomerate Tarrow has", "Calcutta", "IN"),  # a former name
+        ("New Delhi, Aug 23 (PTI): In a major development", "New Delhi", "IN"),
+        ("BOMBAY, March 3 - The company said", "BOMBAY", "IN"),
     ],
 )
 def test_datelines(sentence, place, code):
@@ -51,6 +54,7 @@ def test_datelines(sentence, place, code):
 
 def test_no_dateline_in_ordinary_sentence():
     assert dateline_length("The company said it would invest.") == 0
+    assert dateline_length("However, in May it said: the plan stands.") == 0
 
 
 @pytest.mark.parametrize(

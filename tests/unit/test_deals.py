@@ -176,3 +176,43 @@ def test_co_investors_named_as_one_subject_give_the_first_named():
                       rank_investor=False)
     assert found is not None
     assert found[0].investor == "Harlow Ltd"
+
+
+def _kind(title: str, body: str) -> str | None:
+    rows = extract_deals(title, body, keep_doubtful=True)
+    return rows[0].deal_type if rows else None
+
+
+@pytest.mark.parametrize(
+    "title,body",
+    [
+        ("Tarrow to put $1 billion into delivery app",
+         "SAO PAULO - Tarrow Holdings will invest $1 billion in Colombian delivery app Zoomly, marking the "
+         "first move by its new fund for the region, the company said on Tuesday."),
+        ("Tarrow cash in Zoomly wallet",
+         "Calcutta, May 18: Japanese conglomerate Tarrow has pumped $1.4 billion (over Rs 9,079 crore) into "
+         "Zoomly Communications Ltd, an entity that operates a mobile payments platform."),
+    ],
+)
+def test_money_put_into_a_described_company_is_a_funding_round(title, body):
+    assert _kind(title, body) == "funding_round"
+
+
+def test_money_into_a_plant_stays_a_project():
+    assert _kind("Tarrow to invest in Zoomly plant",
+                 "Tarrow Holdings will invest $100 million in its Zoomly plant in Ohio, the company said "
+                 "on Tuesday.") in ("project_investment", "fdi_pledge")
+
+
+def test_a_local_unit_named_after_the_country_is_a_foreign_groups_investment():
+    body = ("Corvane South Africa plans to invest R4 billion in its Uitlands factory to build a new "
+            "production line, the company said on Monday. The plant employs 3,000 people in South Africa.")
+    rows = extract_deals("Corvane to invest R4bn in South African plant", body, keep_doubtful=True)
+    assert rows and rows[0].target_country == "ZA"
+    assert rows[0].deal_type == "fdi_pledge"
+
+
+def test_minority_shareholders_do_not_make_a_stake():
+    assert _kind("Halden shareholders approve Marrow deal",
+                 "Halden Holding's shareholders have approved its $871 million acquisition of Marrow Energy "
+                 "Limited despite earlier discontent among minority shareholders about dilution.") == "acquisition"

@@ -80,3 +80,24 @@ def test_an_exchange_listing_is_a_candidate_and_votes():
     assert cands["SG"].get("investor_listed") == 1.0
     assert cands["SG"].get("vote_investor_listing") == 1.0
     assert "investor_listed" not in cands.get("IN", {})
+
+
+def _target_trace(title: str, text: str) -> tuple[object, dict]:
+    trace: dict = {}
+    found = main_deal(title, text, trace=trace)
+    assert found is not None
+    return found[0], {c.code: c.features for c in trace["target_country"]}
+
+
+def test_the_leads_own_currency_and_a_city_in_the_targets_name_are_target_features():
+    _, cands = _target_trace(
+        "Decoding Zoomly's $120 Mn round",
+        "Mobility startup Zoomly raised $120 million in a Series E round from Westmark Capital. The board at "
+        "Zoomly passed a resolution to raise Rs 1,002 crore (approximately $120 million) from Westmark.",
+    )
+    assert cands["IN"].get("lead_currency_own") == 1.0
+    _, cands = _target_trace(
+        "Tycoon buys London Evening Courier",
+        "Former spy Ivan Petrovsky has agreed to buy the London Evening Courier for a nominal sum of one pound.",
+    )
+    assert cands["GB"].get("in_target_name") == 1.0

@@ -81,6 +81,19 @@ def listed_country(text: str, name: str) -> str | None:
     return _LISTING_COUNTRY.get(m.group("ex")) or _LISTING_COUNTRY.get(m.group("ex").upper()) if m else None
 
 
+def local_unit_of(text: str, first: str, code: str) -> bool:
+    """The party also appears as its local unit in country ``code``: "Acme Nigeria plc",
+    "Acme South Africa", "Acme Motor Manufacturing Indonesia". A group naming a unit after the
+    country it invests in is a foreign group there (LABELS.md: the parent's FDI)."""
+    if not first or not code:
+        return False
+    for m in re.finditer(r"\b" + re.escape(first) + r"((?:[ \t]+[A-Z][\w&.-]*){1,4})", text):
+        for c in find_countries(m.group(1)):
+            if c.code == code and c.kind != "demonym":
+                return True
+    return False
+
+
 def described_country(text: str, name: str) -> str | None:
     """Where the story says a party is from, at any of its mentions: ``based_country``, then a
     country word before its name ("Indonesian fintech Pelora", "India's car-maker Acme") or in

@@ -26,7 +26,7 @@ from transforms.deals.countries import (
 )
 from transforms.deals.lead import Candidate, Story
 from transforms.entities.countries import city_country, find_countries, ticker_country
-from transforms.entities.money import Money
+from transforms.entities.money import Money, find_money
 from transforms.entities.orgs import NameRun
 
 NEXT_SENTENCES = 3  # sentences after the deal sentence that may place the target
@@ -117,6 +117,18 @@ def country_candidates(story: Story, cand: Candidate, target: NameRun | None, mo
         cc = listed_country(text, first)
         seen(cc)
         _bump(feats, cc, "target_listed")
+        for c in find_countries(target.text):
+            seen(c.code)
+            _bump(feats, c.code, "in_target_name")  # "Acme Kenya", "Bank of Ghana"
+        cc = city_country(first, 1000000) if first[:1].isupper() else None
+        seen(cc)
+        _bump(feats, cc, "in_target_name")  # "London Evening Courier"
+    for i in sorted(set(story.lead) | {cand.index}):
+        sp_i = story.sentences[i]
+        for m in find_money(sp_i.of(text), story.money_country, story.published_at):
+            cc = _CURRENCY_COUNTRY.get(m.currency or "") if m.currency not in (None, "USD", "EUR") else None
+            seen(cc)
+            _bump(feats, cc, "lead_currency_own")  # "Rs 1,002 crore (approximately $120 million)"
     if investor is not None:
         for c in find_countries(investor.text):
             seen(c.code)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from transforms.deals.amount_rank import ranked_amount
-from transforms.deals.countries import based_country, investor_country, target_country_fallback
+from transforms.deals.countries import based_country, investor_country, local_unit_of, target_country_fallback
 from transforms.deals.country_rank import country_candidates, ranked_target_country
 from transforms.deals.investor_country_rank import investor_country_candidates, ranked_investor_country
 from transforms.deals.investor_rank import ranked_investor
@@ -193,6 +193,8 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True, rank_coun
             inv_country = ranked_investor_country(inv_cands)
     if kind in ("invest", "build"):
         cross = inv_country and tgt_country and inv_country != tgt_country
+        if not cross and inv is not None and tgt_country:
+            cross = local_unit_of(text, inv.words[0] if inv.words else inv.text.split()[0], tgt_country)
         kind = "fdi_pledge" if cross else "project_investment"
     horizon = find_horizon(sent)
     amount_usd = to_usd(money.amount, money.currency, story.published_at) if money else None
@@ -285,7 +287,7 @@ def _deal_kind(story: Story, cand: Candidate, target: NameRun | None) -> str:
         pcts = [p for p in pcts if p is not None]
         if re.search(r"\bto\s+100\s*(?:pct|percent|%)|\bwhole\b|\bentire\b", sent, re.I):
             return "acquisition"
-        if re.search(r"buy\s+out\s+minorit|\bminority\b", sent, re.I):
+        if re.search(r"buy\s+out\s+minorit|\bminority\b(?!\s+(?:shareholders?|investors?|owners?|holders?))", sent, re.I):
             return "stake"
         if pcts:
             return "acquisition" if max(pcts) > 50 else "stake"
@@ -299,15 +301,20 @@ def _deal_kind(story: Story, cand: Candidate, target: NameRun | None) -> str:
     if kind == "invest":
         # "has invested $500m in (ride-hailing company) Zoomly": equity into a named company
         obj = sent[cand.trigger.end :]
-        m = re.match(r"^[^.;]{0,60}?\bin\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}", obj)
+        # "in (Colombian delivery app) Zoomly", "pumped $1bn into Zoomly"
+        lead_in = r"^\s*" if re.search(r"\b(?:in|into)\s*$", cand.trigger.text) else (
+            r"^(?:[^.;]|(?<=\d)\.(?=\d)){0,70}?\b(?:in|into)\s+")  # the trigger may end with "into"
+        m = re.match(lead_in + r"(?:the\s+)?(?P<desc>(?:[A-Za-z][\w-]*\s+){0,3})"
+                     + re.escape(target.text.split()[0]), obj) if target is not None else None
+        if m and any(w[0].isupper() and not demonym_code(w) for w in m.group("desc").split()):
+            m = None  # a capitalised word other than a demonym is part of a name
         if (
             target is not None
             and m
-            and obj[m.end() :].startswith(target.text.split()[0])
             and not city_country(target.text, 50000)
             and not find_countries(target.text)
         ):
-            tail = obj[m.end() + len(target.text) : m.end() + len(target.text) + 40]
+            tail = obj[m.start("desc") + len(m.group("desc")) + len(target.text) :][:40]
             if not _PLACE_WORDS.search(target.text) and not re.match(r"^\W*(?:plant|factory|facility)", tail):
                 return "funding_round"
     return kind

@@ -54,17 +54,25 @@ _CLIP = 3.0
 _MONEY_LIKE = re.compile(r"^\W*\d[\d.,]*[\s-]*(?:million|billion|mln|bln|crore|lakh)\b", re.I)
 
 
+# the site of a plant, not its investor: "X Industrial Park", "Y Special Economic Zone" (no label has one)
+_SITE = re.compile(r"\b(?:Industrial|Science|Technology|Business|Eco)[\s-]+(?:Parks?|Estates?|Zones?)\b|"
+                   r"\b(?:Economic|Free|Trade|Export\s+Processing)\s+Zones?\b", re.I)
+# web-page words capitalised at the start of a line ("Download \"Annual report\"")
+_PAGE_WORDS = frozenset({"download", "share", "subscribe", "print", "advertisement", "click", "login", "sign", "tweet",
+                         "email", "watch", "listen", "transcription", "comments"})
+
+
 def never_an_investor(name: str) -> bool:
-    """A span no label takes for the investor: a bare place ("KENYA", "Singapore"), a sum, or one
+    """A span no label takes for the investor: a bare place ("KENYA", "Singapore"), a sum, one
     English function word capitalised by its place ("Further to the announcement ...", "Two funds
-    owned by ..."). A state investor is labelled with its body ("the Ruritanian government"), never with
+    owned by ..."), a web-page word ("Download") or an industrial park or economic zone (the site). A state investor is labelled with its body ("the Ruritanian government"), never with
     the country's name alone."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     from transforms.entities.countries import find_countries
 
     bare = name.strip(" .,'’")
-    if _MONEY_LIKE.match(bare) or bare.lower() in STOP_WORDS:
+    if _MONEY_LIKE.match(bare) or bare.lower() in STOP_WORDS or bare.lower() in _PAGE_WORDS or _SITE.search(bare):
         return True
     places = find_countries(bare, caps=True)
     return len(places) == 1 and places[0].start == 0 and places[0].end >= len(bare.rstrip("'’s"))

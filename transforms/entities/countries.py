@@ -76,6 +76,10 @@ def _cities() -> dict[str, tuple[str, int]]:
         pop = int(city.get("population") or 0)
         if key not in best or pop > best[key][1]:
             best[key] = (city["countrycode"], pop)
+    for old, now in _extra()["city_former_names"].items():  # "BOMBAY, March 3 -", "Calcutta, May 18:"
+        hit = best.get(now.lower())
+        if hit and (old.lower() not in best or best[old.lower()][1] < hit[1]):
+            best[old.lower()] = hit
     return best
 
 

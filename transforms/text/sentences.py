@@ -29,6 +29,11 @@ _WIRE_DATELINE = re.compile(
     r"^[A-Z][A-Za-z .'&/-]{1,40}(?:,\s*[A-Z][A-Za-z .'&/-]{1,30}){0,2},\s*"
     r"(?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z.]*\s+\d{1,2}\s*-+\s+"
 )
+# "Calcutta, May 18: ", "New Delhi, Jan 3 (PTI): " (the Indian press)
+_DATED_COLON = re.compile(
+    r"^[A-Z][A-Za-z.'-]+(?:\s[A-Z][A-Za-z.'-]+)?,\s*(?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z.]*"
+    r"\s+\d{1,2}(?:\s*\([A-Z]{2,10}\))?\s*:\s+(?=\S)"
+)
 # "ISLAMABAD: ", "KUALA LUMPUR : ", "RIYADH — "
 _CAPS_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,30}[A-Z]\s*(?::|—|–|--)\s*(?=\S)")
 
@@ -131,7 +136,7 @@ def split_sentences(text: str) -> list[Span]:
 
 def dateline_length(sentence: str) -> int:
     """Length of a leading dateline ("LONDON, March 2 - ", "ISLAMABAD: "), or 0."""
-    m = _WIRE_DATELINE.match(sentence) or _CAPS_DATELINE.match(sentence)
+    m = _WIRE_DATELINE.match(sentence) or _CAPS_DATELINE.match(sentence) or _DATED_COLON.match(sentence)
     return m.end() if m else 0
 
 
@@ -141,6 +146,8 @@ def dateline_place(sentence: str) -> str | None:
     if not n:
         return None
     head = sentence[:n]
+    if _DATED_COLON.match(sentence):
+        return head.split(",")[0].strip()
     m = _WIRE_DATELINE.match(head)
     if m:
         head = re.sub(
