@@ -56,3 +56,16 @@ def test_a_rupee_sum_reads_the_stories_country():
                          "agreed to buy a majority stake in Kelso Nepal for Rs 140 billion. Nepal's regulator "
                          "must approve the deal.", keep_doubtful=True)
     assert rows and rows[0].currency == "NPR"
+
+
+def test_a_caption_repeated_as_a_bullet_is_one_lead_sentence():
+    body = ("By: AFP\n"
+            "  • Tarrow plans to make two hybrid models in Brazil, creating around 2,000 jobs\n"
+            "Tarrow plans to make two hybrid models in Brazil, creating around 2,000 jobs. PHOTO/File Photo\n"
+            "Tarrow plans to make two hybrid models in Brazil, creating around 2,000 jobs. PHOTO/File Photo\n\n"
+            "Japanese carmaker Tarrow plans to invest 11 billion reais ($2.2 billion) in hybrid production in "
+            "Brazil through 2030. Despite the boom in electric cars, carmakers have long banked on hybrids.")
+    story = analyse("Tarrow bets big on hybrids in Brazil with $2.2 billion plan", body)
+    lead = [story.sentence(i) for i in story.lead]
+    assert sum(s.startswith("Tarrow plans to make") for s in lead) == 1
+    assert any(s.startswith("Japanese carmaker Tarrow plans to invest") for s in lead)

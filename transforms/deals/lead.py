@@ -101,6 +101,16 @@ def analyse(title: str | None, text: str, published_at: datetime | None = None) 
         start = _article_start(text, spans)
         dateline = dateline_place(spans[start].of(text))
         spans[start] = strip_dateline(text, spans[start])
-    lead = [i for i, sp in enumerate(spans) if i >= start and not is_junk(sp.of(text), title)][:LEAD_SENTENCES]
+    lead: list[int] = []
+    seen: set[str] = set()
+    for i in range(start, len(spans)):
+        s = spans[i].of(text)
+        key = " ".join(re.findall(r"\w+", s.lower())[:12])
+        if is_junk(s, title) or key in seen:
+            continue  # a caption repeated under the photo and again as a summary bullet is one sentence
+        seen.add(key)
+        lead.append(i)
+        if len(lead) == LEAD_SENTENCES:
+            break
     wire = is_hard_wrapped(text) or bool(re.search(r"\bmln\s+dlrs\b|\bmln\s+stg\b", text, re.I))
     return Story(title, text, published_at, spans, lead, wire, dateline, place_country(dateline))
