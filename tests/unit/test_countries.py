@@ -44,6 +44,11 @@ def test_all_caps_headlines():
         ("Calcutta, May 18: Japanese conglomerate Tarrow has", "Calcutta", "IN"),  # a former name
         ("New Delhi, Aug 23 (PTI): In a major development", "New Delhi", "IN"),
         ("BOMBAY, March 3 - The company said", "BOMBAY", "IN"),
+        ("TOKYO, Nov 9 (Reuters) - Tarrow Motor Corp and group companies", "TOKYO", "JP"),
+        ("BEIJING, Dec 12 (Reuters) – China’s Tarrow plans to invest", "BEIJING", "CN"),
+        ("SANTIAGO (Reuters) - Tarrow said", "SANTIAGO", "CL"),
+        ("WASHINGTON (AP) — Tarrow said", "WASHINGTON", "US"),
+        ("SEOUL, Sept. 9 (Yonhap) - Tarrow said", "SEOUL", "KR"),
     ],
 )
 def test_datelines(sentence, place, code):

@@ -25,9 +25,10 @@ _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
 _PARA = re.compile(r"\n[ \t]*\n|\n(?=[ \t]{2,}\S)|\n(?=\s*[•·▪*-]\s)")
 
 # "LONDON, March 2 - ", "PRINCETON, N.J., March 11 - ", "ESCHBORN, West Germany, March 2 - "
+_AGENCY = r"(?:\s*\([A-Za-z][A-Za-z-]{1,14}\))?"  # "(Reuters)", "(AP)", "(Yonhap)"
 _WIRE_DATELINE = re.compile(
     r"^[A-Z][A-Za-z .'&/-]{1,40}(?:,\s*[A-Z][A-Za-z .'&/-]{1,30}){0,2},\s*"
-    r"(?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z.]*\s+\d{1,2}\s*-+\s+"
+    r"(?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z.]*\s+\d{1,2}" + _AGENCY + r"\s*[-–—]+\s+"
 )
 # "Calcutta, May 18: ", "New Delhi, Jan 3 (PTI): " (the Indian press)
 _DATED_COLON = re.compile(
@@ -35,7 +36,9 @@ _DATED_COLON = re.compile(
     r"\s+\d{1,2}(?:\s*\([A-Z]{2,10}\))?\s*:\s+(?=\S)"
 )
 # "ISLAMABAD: ", "KUALA LUMPUR : ", "RIYADH — "
-_CAPS_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,30}[A-Z]\s*(?::|—|–|--)\s*(?=\S)")
+_CAPS_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]{2,30}[A-Z](?:\s*(?::|—|–|--)|\s*\([A-Za-z][A-Za-z-]{1,14}\)\s*(?::|—|–|-+))\s*(?=\S)"
+)  # "SANTIAGO (Reuters) - ", "WASHINGTON (AP) — "
 
 
 @dataclass(frozen=True)
@@ -151,12 +154,12 @@ def dateline_place(sentence: str) -> str | None:
     m = _WIRE_DATELINE.match(head)
     if m:
         head = re.sub(
-            r",?\s*(?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z.]*\s+\d{1,2}\s*-+\s*$",
+            r",?\s*(?:Jan|Feb|March|April|May|June|July|Aug|Sept?|Oct|Nov|Dec)[a-z.]*\s+\d{1,2}" + _AGENCY + r"\s*[-–—]+\s*$",
             "",
             head,
         )
     else:
-        head = re.sub(r"\s*(?::|—|–|--)\s*$", "", head)
+        head = re.sub(r"\s*(?:\([A-Za-z][A-Za-z-]{1,14}\))?\s*(?::|—|–|-+)\s*$", "", head)
     return head.strip() or None
 
 
