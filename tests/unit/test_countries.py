@@ -81,6 +81,9 @@ def test_tickers(ticker, code):
         ("the Indian unit of Zantor said it would invest", "Zantor", None),  # a unit of, not a modifier
         ("Zantor acquired Pelora, a London-based app", "Zantor", None),  # the appositive is Pelora's
         ("Pelora, a Middle Eastern start-up, raised $60m", "Pelora", None),  # a region, no country
+        ("The round was led by existing investors Quillon, Singapore’s sovereign wealth fund", "Quillon", "SG"),
+        ("PEKING, March 2 - <Quillon Co> of the United States signed a venture", "Quillon", "US"),
+        ("Quillon, one of the UK's biggest firms", "Quillon", None),
     ],
 )
 def test_described_country(text, name, code):

@@ -58,3 +58,12 @@ def test_a_later_longer_name_is_not_the_party():
 def test_a_lower_case_article_is_not_part_of_the_name():
     assert tidy_party("the Harbour Round Capital") == "Harbour Round Capital"
     assert tidy_party("The Harbour Corporation") == "The Harbour Corporation"  # as the company writes it
+
+
+def test_a_funds_vintage_number_is_part_of_its_name():
+    from transforms.deals.party_names import full_form
+
+    assert full_form("Tarrow Vision Fund", "", "Tarrow Vision Fund 2 led a $400 million round.") == "Tarrow Vision Fund 2"
+    assert full_form("Kelso Partners", "", "Kelso Partners III invested.") == "Kelso Partners III"
+    assert full_form("Tarrow Fund", "", "Tarrow Fund 2 billion in assets") == "Tarrow Fund"  # a sum, not a vintage
+    assert full_form("Tarrow Group", "", "Tarrow Group 2 said") == "Tarrow Group"  # only funds are numbered

@@ -110,6 +110,15 @@ def described_country(text: str, name: str) -> str | None:
         cc = _demonym(m.group("dem"))
         if cc:
             return cc
+    # "Acme, Singapore's sovereign wealth fund", "<Acme Co> of the United States"
+    m = re.search(w + r"\b(?:\s*\([^)]{0,30}\))?,\s+(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)['’]s\s", text)
+    if m and place_code(m.group("place")):
+        return place_code(m.group("place"))
+    m = re.search(w + r"(?:\s+[A-Z][\w.&]*){0,3}>?\s+of\s+(?:the\s+)?(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\b", text)
+    if m:
+        found = find_countries(m.group("place"))
+        if found and found[0].start == 0 and found[0].kind != "demonym":
+            return found[0].code
     return None
 
 

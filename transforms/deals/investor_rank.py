@@ -74,6 +74,8 @@ def never_an_investor(name: str) -> bool:
     bare = name.strip(" .,'’")
     if _MONEY_LIKE.match(bare) or bare.lower() in STOP_WORDS or bare.lower() in _PAGE_WORDS or _SITE.search(bare):
         return True
+    if re.search(r"\s(?:Act|Law|Code|Regulations)$", bare):
+        return True  # a statute the NER typed ORG ("Financial Instruments and Exchange Act")
     places = find_countries(bare, caps=True)
     return len(places) == 1 and places[0].start == 0 and places[0].end >= len(bare.rstrip("'’s"))
 

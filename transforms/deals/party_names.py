@@ -64,7 +64,20 @@ def full_form(name: str | None, title: str, text: str) -> str | None:
         return name
     if _ACRONYM.fullmatch(name):
         return _defined_acronym(name, text) or name
-    return _introduced_as(name, text) or name
+    return _introduced_as(name, text) or _numbered_fund(name, text) or name
+
+
+_FUND_NUMBER = re.compile(r"[ \t]+(?P<n>[2-9]|I{2,3}|IV|VI{0,3}|IX|X)\b(?![ \t]*(?:%|per\b|billion|million|bn\b|mn\b|[.,]\d))")
+
+
+def _numbered_fund(name: str, text: str) -> str | None:
+    """A fund's vintage number is part of its name ("Acme Growth Fund 2", "Tarrow Partners III"):
+    name runs stop at a digit, so the number is read back from the first mention."""
+    if not re.search(r"\b(?:Fund|Partners|Ventures|Capital)$", name):
+        return None
+    m = re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text)
+    tail = _FUND_NUMBER.match(text, m.end()) if m else None
+    return name + " " + tail.group("n") if tail else None
 
 
 _LEGAL_TAIL = re.compile(
