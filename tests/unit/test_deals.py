@@ -216,3 +216,28 @@ def test_minority_shareholders_do_not_make_a_stake():
     assert _kind("Halden shareholders approve Marrow deal",
                  "Halden Holding's shareholders have approved its $871 million acquisition of Marrow Energy "
                  "Limited despite earlier discontent among minority shareholders about dilution.") == "acquisition"
+
+
+def test_a_people_in_the_plural_is_never_the_target():
+    from transforms.deals.extract import main_deal
+
+    body = ("Investigators say Privat Bank, the country's largest lender, was used by its owners. The owners used "
+            "the bank deposits of Ukrainian citizens to acquire property all over the US through shell companies "
+            "operated by three other Americans in Miami: John Korr, Carl Sutt, and Ed Lane.")
+    found = main_deal("Biggest money laundering scheme in history uncovered", body)
+    assert found is None or found[0].target is None
+
+
+def test_a_crime_story_lowers_the_deal_sentences_score():
+    from transforms.deals.lead import analyse
+    from transforms.deals.story import score_candidate
+
+    plain = "The owners used the bank's deposits to acquire property all over the US through shell companies."
+    crime = ("The oligarchs used laundered bank deposits to acquire property all over the US through shell "
+             "companies.")
+    a, b = analyse("Property deals", plain), analyse("Property deals", crime)
+    ca = score_candidate(a, 0, a.sentences[0], 0)
+    cb = score_candidate(b, 0, b.sentences[0], 0)
+    assert ca is not None and cb is not None
+    assert cb.score < ca.score
+    assert any("crime" in r for r in cb.reasons)

@@ -167,6 +167,10 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True, rank_coun
         target = None  # a place, not a company
     if target is not None and not_a_party(target):
         target = None  # "R4.5-billion", "VND", "Southeast Asian", "Morocco and Slovakia"
+    if target is not None and target_run is not None and cand.span.start <= target_run.start < cand.span.end:
+        ttypes = span_types(text, cand.span.start, cand.span.end, target_run.start, target_run.end)
+        if "NORP" in ttypes and "ORG" not in ttypes and re.fullmatch(r"[A-Z][a-z]+s", target):
+            target = None  # a people in the plural ("Britons", "Americans"), never a party
     kind = _deal_kind(story, cand, target_run)
     if kind == "funding_round" and inv is not None and _in_name_list(story, cand, inv):
         inv, investor = None, None  # LABELS.md: a syndicate named without a lead has no investor

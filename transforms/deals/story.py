@@ -208,6 +208,7 @@ _WEIGHTS = {
     "macro": (2.0, 1.5),
     "budget": (0.8, 1.5),
     "procurement": (0.6, 1.2),
+    "crime": (1.5, 2.0),  # "used laundered deposits to acquire property": a crime story, not a deal
     "closure": (0.8, 1.2),
     "past": (1.0, 0.0),
     "debt_main": (2.0, 1.5),
