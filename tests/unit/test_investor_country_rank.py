@@ -10,11 +10,11 @@ from __future__ import annotations
 from transforms.deals.extract import main_deal
 
 
-def _trace(title: str, text: str) -> tuple[object, dict]:
+def _trace(title: str, text: str, field: str = "investor_country") -> tuple[object, dict]:
     trace: dict = {}
     found = main_deal(title, text, trace=trace)
     assert found is not None
-    return found[0], {c.code: c.features for c in trace["investor_country"]}
+    return found[0], {c.code: c.features for c in trace[field]}
 
 
 def test_a_country_modifying_the_investor_outranks_the_target_country():
@@ -82,22 +82,17 @@ def test_an_exchange_listing_is_a_candidate_and_votes():
     assert "investor_listed" not in cands.get("IN", {})
 
 
-def _target_trace(title: str, text: str) -> tuple[object, dict]:
-    trace: dict = {}
-    found = main_deal(title, text, trace=trace)
-    assert found is not None
-    return found[0], {c.code: c.features for c in trace["target_country"]}
-
-
 def test_the_leads_own_currency_and_a_city_in_the_targets_name_are_target_features():
-    _, cands = _target_trace(
+    _, cands = _trace(
         "Decoding Zoomly's $120 Mn round",
         "Mobility startup Zoomly raised $120 million in a Series E round from Westmark Capital. The board at "
         "Zoomly passed a resolution to raise Rs 1,002 crore (approximately $120 million) from Westmark.",
+        "target_country",
     )
     assert cands["IN"].get("lead_currency_own") == 1.0
-    _, cands = _target_trace(
+    _, cands = _trace(
         "Tycoon buys London Evening Courier",
         "Former spy Ivan Petrovsky has agreed to buy the London Evening Courier for a nominal sum of one pound.",
+        "target_country",
     )
     assert cands["GB"].get("in_target_name") == 1.0
