@@ -72,7 +72,7 @@ def load_labels(corpus: Path = CORPUS) -> dict[str, dict]:
 def predict_in_process(ids: Sequence[str], corpus: Path = CORPUS) -> dict[str, dict]:
     """Predictions from the pure functions, with the pipeline's .txt handling."""
     from transforms.deals.extract import extract_deals
-    from transforms.deals.model import decide
+    from transforms.deals.verdict import investment_verdict
     from transforms.text.boilerplate import strip_tail
 
     out: dict[str, dict] = {}
@@ -82,7 +82,7 @@ def predict_in_process(ids: Sequence[str], corpus: Path = CORPUS) -> dict[str, d
         k = next((n for n, ln in enumerate(lines) if ln.strip()), 0)
         title = lines[k].strip() if lines else ""
         body = strip_tail("\n".join(lines[k + 1 :]).strip("\n"))
-        verdict = decide(title, body)
+        verdict = investment_verdict(title, body)
         deals = extract_deals(title, body, story_score=verdict.score) if verdict.is_investment else []
         rows = [
             {

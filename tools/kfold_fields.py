@@ -2,7 +2,8 @@
 
 ``make train`` writes each story's out-of-fold is_investment probability (``out/train/oof.json``:
 the model that scored a story never saw its outlet or its deal). A labelled investment story
-scores a field only when that held-out verdict is positive AND the pipeline's top row gets the
+scores a field only when that held-out verdict (the story model's, or its row's second opinion:
+transforms/deals/verdict.py) is positive AND the pipeline's top row gets the
 field right. Two tables:
 
 - **nested k-fold** (the headline numbers): every fitted stage after the classifier (the amount,
@@ -26,6 +27,7 @@ from tools.evaluate import field_correct
 from tools.field_scores import FIELDS, SETS, investment_stories, row_of
 from tools.nested_kfold import nested_rows
 from tools.train import family
+from transforms.deals.verdict import second_opinion
 
 TARGETS = {"investor": 0.80, "target_country": 0.85, "investor_country": 0.75, "deal_type": 0.75, "amount": 0.85}
 
@@ -54,7 +56,8 @@ def score(oof: dict[str, float], rows: dict[str, dict | None] | None = None,
     n: Counter = Counter()
     for lab in _positives():
         row = rows[lab["id"]]
-        found = oof[lab["id"]] >= threshold
+        # the pipeline's verdict: the story model, or its written row's second opinion (verdict.py)
+        found = second_opinion(oof[lab["id"]], row["confidence"] if row else None, threshold)
         for group in ("ALL", family(lab["id"])):
             n[group] += 1
             for f in FIELDS:

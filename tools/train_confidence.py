@@ -27,6 +27,7 @@ from tools.evaluate import field_correct
 from tools.field_scores import FIELDS, SETS, _title_body, row_of
 from tools.rank_train import FOLDS, Story, _fit, export
 from tools.train import groups_of, reliability
+from transforms.deals.verdict import second_opinion
 
 SHIPPED = Path(__file__).resolve().parents[1] / "transforms" / "data" / "ranker_confidence.json"
 C = 0.3  # held-out Brier 0.151 / 0.150 / 0.155 / 0.160 / 0.165 at C = 0.1 / 0.3 / 1 / 3 / 10
@@ -100,7 +101,8 @@ def evaluate(labs, rows, stories, oof: dict[str, float], proba: np.ndarray) -> d
     before, after = dict.fromkeys(FIELDS, 0), dict.fromkeys(FIELDS, 0)
     n_pos = false_before = false_after = 0
     for lab, row in zip(labs, rows, strict=True):
-        written = row is not None and oof[lab["id"]] >= 0.5  # what a run writes: the story passed the classifier
+        # what a run writes: the story passed the verdict (the story model, or its row's second opinion)
+        written = row is not None and second_opinion(oof[lab["id"]], conf.get(lab["id"]))
         kept = written and conf[lab["id"]] >= best_t
         if lab.get("is_investment"):
             n_pos += 1
@@ -121,7 +123,31 @@ def evaluate(labs, rows, stories, oof: dict[str, float], proba: np.ndarray) -> d
         "false_rows_on_negatives": {"before": false_before, "after": false_after},
         "kfold_fields": {f: {"before": round(before[f] / n_pos, 3), "after": round(after[f] / n_pos, 3)}
                          for f in FIELDS if f != "evidence"},
+        "verdict": verdict_scores(labs, oof, conf),
     }
+
+
+def _prf(pairs: list[tuple[bool, bool]]) -> dict[str, float]:
+    tp = sum(p and y for p, y in pairs)
+    fp = sum(p and not y for p, y in pairs)
+    fn = sum(y and not p for p, y in pairs)
+    prec, rec = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return {"p": round(prec, 3), "r": round(rec, 3), "f1": round(2 * prec * rec / max(prec + rec, 1e-9), 3),
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def verdict_scores(labs: list[dict], oof: dict[str, float], conf: dict[str, float]) -> dict:
+    """Held-out is_investment P/R/F1 of the story model alone and with the row's second opinion
+    (transforms/deals/verdict.py), both on out-of-fold scores, and the stories the row turns."""
+    alone, joint, turned = [], [], []
+    for lab in labs:
+        i, y = lab["id"], bool(lab.get("is_investment"))
+        a, j = oof[i] >= 0.5, second_opinion(oof[i], conf.get(i))
+        alone.append((a, y))
+        joint.append((j, y))
+        if j and not a:
+            turned.append({"id": i, "story": oof[i], "row": round(conf[i], 3), "is_investment": y})
+    return {"story_model": _prf(alone), "with_row": _prf(joint), "turned": turned}
 
 
 def fitted_model(oof: dict[str, float], c: float = C, built: tuple | None = None) -> tuple[dict, dict]:
@@ -156,7 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"kept {rep['kept']} of {rep['rows']} rows, {rep['right_kept']} of {rep['right']} right ones; "
           f"rows written for labelled non-investment stories {rep['false_rows_on_negatives']['before']} -> "
           f"{rep['false_rows_on_negatives']['after']}")
-    print("k-fold fields (classifier out-of-fold, missed story = wrong), before -> after the threshold:")
+    v = rep["verdict"]
+    print("is_investment (held-out folds): story model P/R/F1 {p}/{r}/{f1}".format(**v["story_model"])
+          + ", with the row's second opinion {p}/{r}/{f1}".format(**v["with_row"])
+          + f"; turned positive: {len(v['turned'])} ("
+          + ", ".join(f"{t['id']}:{'right' if t['is_investment'] else 'wrong'}" for t in v["turned"]) + ")")
+    print("k-fold fields (verdict out-of-fold, missed story = wrong), before -> after the threshold:")
     for f, v in rep["kfold_fields"].items():
         print(f"  {f:18} {v['before']:.3f} -> {v['after']:.3f}")
     if args.out:

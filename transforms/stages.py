@@ -22,7 +22,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.article_row import article_row
 from transforms.deals.extract import extract_deals
-from transforms.deals.model import decide
+from transforms.deals.verdict import investment_verdict
 from transforms.errors import doc_error
 from transforms.nlp.language import english_only
 from transforms.outcomes import ERRORS
@@ -146,7 +146,7 @@ class ClassifyFn(beam.DoFn):
 
     @safety_net("classify")
     def process(self, item: ExtractedText) -> Iterator:
-        verdict = english_only(item.language) or decide(item.title, item.text)
+        verdict = english_only(item.language) or investment_verdict(item.title, item.text, item.published_at)
         yield article_row(item, verdict, run_id=self.run_id, ingested_at=self.ingested_at or datetime.now(UTC),
                           pipeline_version=self.pipeline_version)
 
