@@ -241,3 +241,21 @@ def test_a_crime_story_lowers_the_deal_sentences_score():
     assert ca is not None and cb is not None
     assert cb.score < ca.score
     assert any("crime" in r for r in cb.reasons)
+
+
+def test_a_holding_bought_earlier_does_not_size_the_deal():
+    assert _kind("Tarrow Beverages takes full ownership of Kelso", "The soft drinks group Tarrow Beverages Inc has "
+                 "completed its acquisition of Kelso Ltd. in Ghana, three years after buying 40% stake in the "
+                 "juice maker.") == "acquisition"
+
+
+def test_over_half_is_a_majority():
+    from transforms.deals.extract import _deal_percentages
+
+    assert _deal_percentages("Two funds bought over 50 per cent of Kelso Media Group.") == [50.5]
+    assert _deal_percentages("Tarrow bought 50 per cent of Kelso and more than 20% of Quillon.") == [50.0, 20.5]
+
+
+def test_a_stake_sized_by_its_price_is_a_stake():
+    assert _kind("Zoomly takes $5.7 bn stake in Kelso", "Zoomly has taken a $5.7 billion stake in the Kelso digital "
+                 "business of the Quillon group, the companies said on Wednesday.") == "stake"

@@ -69,3 +69,10 @@ def test_a_caption_repeated_as_a_bullet_is_one_lead_sentence():
     lead = [story.sentence(i) for i in story.lead]
     assert sum(s.startswith("Tarrow plans to make") for s in lead) == 1
     assert any(s.startswith("Japanese carmaker Tarrow plans to invest") for s in lead)
+
+
+def test_an_exchange_settles_the_currency_when_no_country_is_named():
+    story = analyse("Tarrow buys into Kelso", "Tarrow made an announcement to the Colombo Stock Exchange that it "
+                    "has acquired 50% of Kelso Investments (Pvt) Ltd for a Consideration of Rs. 1.32 Billion.")
+    assert story.money_country == "LK"
+    assert len(story.sentences) == 1  # "Rs." does not end the sentence

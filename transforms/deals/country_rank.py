@@ -25,7 +25,13 @@ from transforms.deals.countries import (
     place_code,
 )
 from transforms.deals.lead import Candidate, Story
-from transforms.entities.countries import city_country, find_countries, ticker_country
+from transforms.entities.countries import (
+    EXCHANGE,
+    EXCHANGE_COUNTRY,
+    city_country,
+    find_countries,
+    ticker_country,
+)
 from transforms.entities.money import Money, find_money
 from transforms.entities.orgs import NameRun
 
@@ -35,15 +41,6 @@ _FROM_OF = re.compile(r"\b(?:from|by|of)\s+(?:the\s+)?$", re.I)
 _CITY_AFTER = re.compile(r"\b(?:in|at|near)\s+(?:the\s+|its\s+)?(?P<city>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 
 
-_EXCHANGE_COUNTRY = {"TSE": "JP", "Tokyo Stock Exchange": "JP", "RNS": "GB", "AIM": "GB",
-                     "London Stock Exchange": "GB", "ASX": "AU", "NYSE": "US", "Nasdaq": "US", "NASDAQ": "US",
-                     "TSX": "CA", "BSE": "IN", "NSE": "IN", "JSE": "ZA", "SGX": "SG", "HKEX": "HK",
-                     "Colombo Stock Exchange": "LK", "SIX Swiss Exchange": "CH", "Singapore Exchange": "SG",
-                     "Hong Kong Stock Exchange": "HK", "Johannesburg Stock Exchange": "ZA", "Bombay Stock Exchange": "IN",
-                     "Australian Securities Exchange": "AU", "Toronto Stock Exchange": "CA", "Korea Exchange": "KR",
-                     "Shanghai Stock Exchange": "CN", "Shenzhen Stock Exchange": "CN", "New York Stock Exchange": "US",
-                     "Saudi Stock Exchange": "SA", "Tadawul": "SA", "Bursa Malaysia": "MY"}  # fmt: skip
-_EXCHANGE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in _EXCHANGE_COUNTRY) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -159,8 +156,8 @@ def country_candidates(story: Story, cand: Candidate, target: NameRun | None, mo
             _bump(feats, cc, "next_city", 1.0 - k / NEXT_SENTENCES)
     counts, lead_counts = mention_counts(story)
     for s in story.sentences:
-        for m in _EXCHANGE.finditer(s.of(text)):
-            cc = _EXCHANGE_COUNTRY[m.group(0)]
+        for m in EXCHANGE.finditer(s.of(text)):
+            cc = EXCHANGE_COUNTRY[m.group(0)]
             seen(cc)
             _bump(feats, cc, "exchange")  # "a TSE Mothers-listed company", "RNS Number"
     for code in counts:

@@ -287,8 +287,9 @@ def _deal_kind(story: Story, cand: Candidate, target: NameRun | None) -> str:
     if re.search(r"joint[\s-]+venture", sent, re.I) and kind not in ("acquisition", "sold_to"):
         return "joint_venture"
     if kind in ("acquisition", "sold_to"):
-        pcts = [_pct_value(m.group("n")) for m in _PCT.finditer(sent)]
-        pcts = [p for p in pcts if p is not None]
+        # "completed its acquisition of X, three years after buying 40% stake": the 40% is the past
+        sent = _PAST_HOLDING.sub(" ", sent)
+        pcts = _deal_percentages(sent)
         if re.search(r"\bto\s+100\s*(?:pct|percent|%)|\bwhole\b|\bentire\b", sent, re.I):
             return "acquisition"
         if re.search(r"buy\s+out\s+minorit|\bminority\b(?!\s+(?:shareholders?|investors?|owners?|holders?))", sent, re.I):
@@ -336,6 +337,26 @@ def _in_name_list(story: Story, cand: Candidate, inv: NameRun) -> bool:
     left = i > 0 and joined[i - 1]
     right = i < len(gaps) and joined[i]
     return left or right
+
+
+_PAST_HOLDING = re.compile(
+    r"\b(?:(?:after|having|since)\s+(?:buying|acquiring|taking|purchasing)|already\s+(?:owns?|owned|holds?|held|had|has))"
+    r"\s+(?:an?\s+|its\s+|about\s+|some\s+)?(?:initial\s+)?\d+(?:\.\d+)?\s*(?:%|per\s*cent|percent|pct)"
+    r"(?:\s+(?:stake|holding|interest|shareholding))?",
+    re.I,
+)
+_MORE_THAN = re.compile(r"(?:over|more\s+than|above|in\s+excess\s+of)\s+$", re.I)
+
+
+def _deal_percentages(sent: str) -> list[float]:
+    """The sentence's percentages that size the deal ("over 50 per cent" is a majority), once a
+    holding it already had is cut out (``_PAST_HOLDING``)."""
+    out = []
+    for m in _PCT.finditer(sent):
+        value = _pct_value(m.group("n"))
+        if value is not None:
+            out.append(value + 0.5 if _MORE_THAN.search(sent[max(0, m.start() - 20) : m.start()]) else value)
+    return out
 
 
 def _pct_value(s: str) -> float | None:

@@ -23,15 +23,13 @@ from transforms.deals.countries import (
     listed_country,
 )
 from transforms.deals.country_rank import (
-    _EXCHANGE,
-    _EXCHANGE_COUNTRY,
     CountryCandidate,
     _bump,
     mention_counts,
     with_mentions,
 )
 from transforms.deals.lead import Candidate, Story
-from transforms.entities.countries import find_countries
+from transforms.entities.countries import EXCHANGE, EXCHANGE_COUNTRY, find_countries
 from transforms.entities.money import Money
 from transforms.entities.orgs import NameRun
 
@@ -82,8 +80,8 @@ def investor_country_candidates(
         seen(cc)
         _bump(feats, cc, "investor_listed")  # "Acme (SGX: ABC)"
     for s in story.sentences:
-        for m in _EXCHANGE.finditer(s.of(text)):
-            cc = _EXCHANGE_COUNTRY[m.group(0)]
+        for m in EXCHANGE.finditer(s.of(text)):
+            cc = EXCHANGE_COUNTRY[m.group(0)]
             seen(cc)
             _bump(feats, cc, "exchange")  # a filing "with the Tokyo Stock Exchange" is usually the buyer's
     # the deal sentence: before the investor, between it and the trigger, after the trigger

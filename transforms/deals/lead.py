@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from transforms.deals.cues import Trigger
-from transforms.entities.countries import find_countries, place_country
+from transforms.entities.countries import EXCHANGE, EXCHANGE_COUNTRY, find_countries, place_country
 from transforms.entities.money import Money
 from transforms.entities.orgs import NameRun
 from transforms.text.sentences import Span, dateline_place, is_hard_wrapped, split_sentences, strip_dateline
@@ -51,12 +51,15 @@ class Story:
     @property
     def money_country(self) -> str | None:
         """The country that settles a currency word ("Rs", "Sh", "dlrs"): the dateline's, else the
-        country the story names most (a Kathmandu story's "Rs 140 billion" is Nepalese rupees)."""
+        country the story names most (a Kathmandu story's "Rs 140 billion" is Nepalese rupees), else
+        the country of a stock exchange it names."""
         if self.dateline_country:
             return self.dateline_country
         if "money_country" not in self.cache:
             counts = Counter(c.code for c in find_countries(self.text))
-            self.cache["money_country"] = counts.most_common(1)[0][0] if counts else None
+            listed = EXCHANGE.search(self.text)  # no country named: "... to the Colombo Stock Exchange"
+            self.cache["money_country"] = (counts.most_common(1)[0][0] if counts
+                                           else EXCHANGE_COUNTRY[listed.group(0)] if listed else None)
         return self.cache["money_country"]
 
 

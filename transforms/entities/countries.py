@@ -171,3 +171,16 @@ def ticker_country(ticker: str) -> str | None:
 def demonym_code(word: str) -> str | None:
     hit = _lookup_name(word)
     return hit[0] if hit else None
+
+
+# Stock exchanges and their countries: a listing or filing places a company; an exchange named in a
+# story with no country name settles its currency words ("Rs." on the Colombo Stock Exchange).
+EXCHANGE_COUNTRY = {"TSE": "JP", "Tokyo Stock Exchange": "JP", "RNS": "GB", "AIM": "GB",
+                     "London Stock Exchange": "GB", "ASX": "AU", "NYSE": "US", "Nasdaq": "US", "NASDAQ": "US",
+                     "TSX": "CA", "BSE": "IN", "NSE": "IN", "JSE": "ZA", "SGX": "SG", "HKEX": "HK",
+                     "Colombo Stock Exchange": "LK", "SIX Swiss Exchange": "CH", "Singapore Exchange": "SG",
+                     "Hong Kong Stock Exchange": "HK", "Johannesburg Stock Exchange": "ZA", "Bombay Stock Exchange": "IN",
+                     "Australian Securities Exchange": "AU", "Toronto Stock Exchange": "CA", "Korea Exchange": "KR",
+                     "Shanghai Stock Exchange": "CN", "Shenzhen Stock Exchange": "CN", "New York Stock Exchange": "US",
+                     "Saudi Stock Exchange": "SA", "Tadawul": "SA", "Bursa Malaysia": "MY"}  # fmt: skip
+EXCHANGE = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in EXCHANGE_COUNTRY) + r")\b")

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Words that end with a period but do not end a sentence.
+# Words that end with a period but do not end a sentence (the last line: currency abbreviations, "Rs. 1.32 Billion").
 _ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof st ste sr jr gen sen rep gov lt col capt sgt rev hon messrs mt ft
     co corp inc ltd bros cos plc no nos vs etc approx dept est fig jan feb mar apr jun jul aug
     sep sept oct nov dec mass conn calif fla ill mich minn penn wash tex ariz colo ind kan ky
     la md mo neb nev okla ore tenn va wis wyo del ala ark ga
+    rs rp sh ksh tk
     """.split()
 )
 
