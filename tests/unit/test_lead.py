@@ -76,3 +76,13 @@ def test_an_exchange_settles_the_currency_when_no_country_is_named():
                     "has acquired 50% of Kelso Investments (Pvt) Ltd for a Consideration of Rs. 1.32 Billion.")
     assert story.money_country == "LK"
     assert len(story.sentences) == 1  # "Rs." does not end the sentence
+
+
+def test_a_plant_verb_beats_the_noun_investment_of_a_sum():
+    from transforms.deals.story import best_candidate
+
+    story = analyse("Tarrow to establish motorcycle plant", "The Tarrow Motors Company would establish a motorcycle "
+                    "plant in Kelsbury this year with investment of $150 million, the board's chairman said.")
+    cand = best_candidate(story)
+    assert cand is not None and cand.trigger.kind == "build" and cand.trigger.text == "establish"
+    assert "nominal_trigger" not in cand.reasons

@@ -23,3 +23,11 @@ def test_sums_currencies_and_places_are_no_party(name):
 )
 def test_companies_and_projects_stay(name):
     assert not not_a_party(name)
+
+
+def test_a_facility_keeps_its_place_named_as_a_city_of():
+    from transforms.deals.target import facility_phrase
+
+    text = "Tarrow plans to build a petrochemicals plant in the city of Kelsbury on the gulf coast."
+    run = facility_phrase(text, 0, len(text))
+    assert run is not None and run.text == "petrochemicals plant in the city of Kelsbury"

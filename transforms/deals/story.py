@@ -108,7 +108,10 @@ def _trigger_strength(trigs: list[Trigger], money: tuple[Money, ...], sent: str)
     s = 0.0
     if strong:
         return _pick(strong), s + 2.0
-    if invest and (money or cue_hits("commitment", sent)):
+    nominal_only = all(_NOMINAL.match(t.text) for t in invest)
+    if invest and (money or cue_hits("commitment", sent)) and not (
+        nominal_only and build and (money or _PLANNED_BUILD.search(sent))
+    ):  # "would establish a plant ... with investment of $150m": the verb is the deal, not the noun
         return _pick(invest), s + 1.6
     if build and (money or _PLANNED_BUILD.search(sent)):
         return _pick(build), s + 1.3

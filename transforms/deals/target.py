@@ -35,7 +35,8 @@ _AMOUNT_WORD = re.compile(
     r"dollars?|stg|pounds?|euros?|yen|rupees?|naira|shillings?|rand|ringgit|riyals?|dirhams?|worth|costing)$"
 )
 _PLACE_AFTER = re.compile(
-    r"^\s+(?:in|at|near)\s+(?:the\s+)?(?:(?:north|south|east|west|central)[\w-]*\s+)?[A-Z][\w.'’-]*(?:(?:\s+|,\s+)(?:[A-Z][\w.'’-]*|de|del|da))*"
+    r"^\s+(?:in|at|near)\s+(?:the\s+)?(?:(?:city|town|port|province|state|region|emirate|district)\s+of\s+)?"
+    r"(?:(?:north|south|east|west|central)[\w-]*\s+)?[A-Z][\w.'’-]*(?:(?:\s+|,\s+)(?:[A-Z][\w.'’-]*|de|del|da))*"
     r"(?:\s+(?:region|province|state|county|district|area))?"
 )
 _OF_OWNER = re.compile(r"^\s+of\s+(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|and|of|&))*")
