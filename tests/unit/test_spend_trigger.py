@@ -37,3 +37,9 @@ def test_time_spent_is_no_trigger(text):
 )
 def test_money_spent_is_a_trigger(text):
     assert _spend_triggers(text), text
+
+
+def test_a_power_purchase_agreement_is_no_acquisition():
+    sent = "The deals include a 25-year power purchase agreement worth $1.2 billion which will see Kelso build a plant."
+    assert [(t.kind, t.text) for t in find_triggers(sent)] == [("build", "build")]
+    assert [t.kind for t in find_triggers("Tarrow agreed to purchase Kelso for $5 million.")] == ["acquisition"]

@@ -81,6 +81,10 @@ def _trigger_patterns(recall: bool = False) -> tuple[tuple[str, re.Pattern[str]]
     return tuple(out)
 
 
+# Deal words inside a fixed phrase that is no deal: an electricity offtake contract, a buyer's means.
+_NOT_A_DEAL = re.compile(r"\bpower\s+purchase\b|\bpurchas\w*\s+power\b|\bpurchase\s+orders?\b", re.IGNORECASE)
+
+
 def find_triggers(sentence: str, recall: bool = False) -> list[Trigger]:
     """Deal triggers in reading order (earliest first, longest at a tie).
 
@@ -89,9 +93,11 @@ def find_triggers(sentence: str, recall: bool = False) -> list[Trigger]:
     with them the shipped model, do not change.
     """
     out: list[Trigger] = []
+    not_deals = [m.span() for m in _NOT_A_DEAL.finditer(sentence)]
     for kind, pat in _trigger_patterns() + (_trigger_patterns(True) if recall else ()):
         for m in pat.finditer(sentence):
-            out.append(Trigger(kind, m.start(), m.end(), m.group(0)))
+            if not any(a < m.end() and m.start() < b for a, b in not_deals):
+                out.append(Trigger(kind, m.start(), m.end(), m.group(0)))
     out.sort(key=lambda t: (t.start, -(t.end - t.start)))
     return out
 

@@ -50,6 +50,7 @@ _INVESTOR_WORD = re.compile(
     r"inc|ltd|limited|plc|co|company|sa|ag|gmbh|llc)\b\.?$", re.I)
 _FUNDING = re.compile(r"\b(?:series\s+[a-h]|seed|round|rais\w+|funding|financing|backed|venture)\b", re.I)
 _CLIP = 3.0
+_HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame)\.?\s+$")
 # a sum the NER typed ORG ("990-million-U.S.-dollar"); LABELS.md never has one for a party
 _MONEY_LIKE = re.compile(r"^\W*\d[\d.,]*[\s-]*(?:million|billion|mln|bln|crore|lakh)\b", re.I)
 
@@ -149,9 +150,11 @@ def investor_candidates(story: Story, cand: Candidate, rule_investor: str | None
                 f = {"in_lead": 1.0}
                 f.update(_mention_features(text, a, b, "l_"))
             add(name, a, b, f)
+    sent = cand.span.of(text)
+    at = sent.find(rule_investor) if rule_investor else -1
+    if at > 0 and _HONORIFIC.search(sent[:at]):
+        rule_investor = None  # "Mr Kelso said ...": the speaker, a person, is no party the labels name
     if rule_investor and not any(names_match(rule_investor, by_name[k].text) for k in order):
-        sent = cand.span.of(text)
-        at = sent.find(rule_investor)
         f = {"not_an_org": 1.0}
         if at >= 0:
             a, b = sent_start + at, sent_start + at + len(rule_investor)
