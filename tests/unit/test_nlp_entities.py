@@ -52,3 +52,11 @@ def test_mask_digits_outside_entities_and_empty_text():
     assert mask_entities("") == ""
     assert not re.search(r"\d", mask_entities("the plan has 3 phases and 12.5 more"))
     assert "__NORP__" in mask_entities("A German carmaker will build a plant.")
+
+
+def test_a_sum_the_parser_reads_is_masked_as_money():
+    from transforms.nlp.entities import mask_entities
+
+    masked = mask_entities("Kelso gets $200mn from Tarrow Capital, others")
+    assert "__MONEY__" in masked and "$" not in masked and "200" not in masked
+    assert "__PERSON__" not in masked and "__ORDINAL__" not in masked

@@ -55,17 +55,30 @@ def mask_entities(text: str) -> str:
     """``text`` with every entity span, untyped proper noun and digit run replaced by a type token.
 
     "Acme Corp bought 40% of Zeta for $5m on May 2" ->
-    "__ORG__ bought __PERCENT__ of __ORG__ for __MONEY__ on __DATE__".
+    "__ORG__ bought __PERCENT__ of __ORG__ for __MONEY__ on __DATE__". A sum the money parser
+    reads ("$200mn", "52 Million Dollars") is ``__MONEY__`` whatever the NER made of it: the small
+    model types sums in Title Case headlines as PERSON, ORDINAL or part of an ORG.
     """
     if not text.strip():
         return text
+    from transforms.entities.money import find_money
+
     doc = parse(text)
+    sums = [(m.start, m.end) for m in find_money(text)]
     out: list[str] = []
     pos = 0
-    ents = {e.start: e for e in doc.ents}
+    ents = {e.start: e for e in doc.ents if not any(a < e.end_char and e.start_char < b for a, b in sums)}
     i = 0
     while i < len(doc):
         tok = doc[i]
+        money = next(((a, b) for a, b in sums if a < tok.idx + len(tok.text) and tok.idx < b), None)
+        if money is not None:
+            out.append(_masked_plain(text[pos : max(pos, money[0])]))
+            out.append(type_token("MONEY"))
+            pos = max(pos, money[1])
+            while i < len(doc) and doc[i].idx < money[1]:
+                i += 1
+            continue
         ent = ents.get(i)
         if ent is not None:
             out.append(_masked_plain(text[pos : ent.start_char]))
