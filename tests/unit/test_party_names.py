@@ -67,3 +67,9 @@ def test_a_funds_vintage_number_is_part_of_its_name():
     assert full_form("Kelso Partners", "", "Kelso Partners III invested.") == "Kelso Partners III"
     assert full_form("Tarrow Fund", "", "Tarrow Fund 2 billion in assets") == "Tarrow Fund"  # a sum, not a vintage
     assert full_form("Tarrow Group", "", "Tarrow Group 2 said") == "Tarrow Group"  # only funds are numbered
+
+
+def test_an_article_and_a_demonym_before_a_name_are_its_description():
+    assert tidy_party("the Chinese Quillon Technology Co. Limited (QTL") == "Quillon Technology Co. Limited (QTL)"
+    assert tidy_party("The Kelso Corporation") == "The Kelso Corporation"
+    assert tidy_party("Quillon Holdings (QH)") == "Quillon Holdings (QH)"

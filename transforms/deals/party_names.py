@@ -43,6 +43,9 @@ def tidy_party(name: str | None) -> str | None:
         if _PLACE_DESCRIPTOR.fullmatch(words[i]):
             words = words[i + 1 :]
             break
+    # "the Chinese Quillon Technology Co.": an article and a demonym describe the name that follows
+    if len(words) >= 3 and words[0].lower() == "the" and demonym_code(words[1]) and words[2][:1].isupper():
+        words = words[2:]
     # "Indonesian FinTech Pelora" -> "Pelora": a demonym, then only kind words, then the name
     if len(words) >= 3 and demonym_code(words[0]):
         k = 1
@@ -53,6 +56,8 @@ def tidy_party(name: str | None) -> str | None:
     if len(words) >= 2 and words[0] == "the":
         words = words[1:]  # "by the Harbour Round Capital": the article, not the name ("The X Corporation" stays)
     s = " ".join(words)
+    if re.search(r"\([A-Za-z&.-]{2,12}$", s):
+        s += ")"  # the NER cut the closing bracket of a defined acronym: "Quillon Co. Limited (QCL"
     return s if normalise_name(s) else None
 
 
