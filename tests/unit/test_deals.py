@@ -259,3 +259,21 @@ def test_over_half_is_a_majority():
 def test_a_stake_sized_by_its_price_is_a_stake():
     assert _kind("Zoomly takes $5.7 bn stake in Kelso", "Zoomly has taken a $5.7 billion stake in the Kelso digital "
                  "business of the Quillon group, the companies said on Wednesday.") == "stake"
+
+
+def test_a_stake_in_a_venture_being_set_up_is_the_venture():
+    from transforms.deals.extract import _NEW_VENTURE
+
+    assert _NEW_VENTURE.search("Tarrow Motor Corp. and Kelso Corp. say they are setting up a joint venture to make batteries")
+    assert not _NEW_VENTURE.search("Tarrow buys Kelso's stake in their joint venture")
+
+
+def test_capital_put_in_together_is_a_joint_venture():
+    assert _kind("Tarrow and Kelso in $1.7bn port deal", "The Emirati group Tarrow Ports and the British Kelso Group "
+                 "have announced a partnership that involves a $1.72-billion joint investment to upgrade port "
+                 "infrastructure in Africa.") == "joint_venture"
+
+
+def test_stakes_in_several_companies_are_stakes():
+    assert _kind("Tarrow Hathaway takes stakes in trading houses", "Tarrow Hathaway has taken stakes of just over 5% "
+                 "in five major Japanese trading houses in what it says is a long-term investment.") == "stake"

@@ -284,7 +284,11 @@ def _overlaps(a: NameRun, b: NameRun) -> bool:
 def _deal_kind(story: Story, cand: Candidate, target: NameRun | None) -> str:
     sent = cand.span.of(story.text)
     kind = cand.trigger.kind
-    if re.search(r"joint[\s-]+venture", sent, re.I) and kind not in ("acquisition", "sold_to"):
+    if re.search(r"joint[\s-]+venture", sent, re.I) and (
+        kind not in ("acquisition", "sold_to") or _NEW_VENTURE.search(" ".join([story.title or "", *(story.sentence(i) for i in story.lead)]))
+    ):  # a stake in a venture being set up is the venture, a stake in an existing one is a stake
+        return "joint_venture"
+    if _JOINT_CAPITAL.search(sent) and kind not in ("acquisition", "sold_to", "funding_round"):
         return "joint_venture"
     if kind in ("acquisition", "sold_to"):
         # "completed its acquisition of X, three years after buying 40% stake": the 40% is the past
@@ -303,6 +307,8 @@ def _deal_kind(story: Story, cand: Candidate, target: NameRun | None) -> str:
         return "acquisition"
     if kind == "funding_round":
         return "funding_round"
+    if kind == "invest" and _STAKES_TAKEN.search(sent):
+        return "stake"  # "has taken stakes of just over 5% in five trading houses in a long-term investment"
     if kind == "invest":
         # "has invested $500m in (ride-hailing company) Zoomly": equity into a named company
         obj = sent[cand.trigger.end :]
@@ -339,6 +345,17 @@ def _in_name_list(story: Story, cand: Candidate, inv: NameRun) -> bool:
     return left or right
 
 
+_NEW_VENTURE = re.compile(
+    r"\b(?:set(?:s|ting)?\s+up|form(?:s|ed|ing)?|establish\w*|creat\w*|launch\w*|announc\w*)\s+"
+    r"(?:a\s+|the\s+)?(?:new\s+)?(?:joint\s+)?(?:venture|JV)\b",
+    re.I,
+)
+# capital put in together: "a $1.7bn joint investment", "plan to partner with ... companies to set up ..."
+_JOINT_CAPITAL = re.compile(
+    r"\bjoint\s+investments?\b|\bpartner(?:s|ed|ing)?\s+with\b[^.;]{0,60}?\bto\s+(?:set\s+up|build|establish|develop)\b",
+    re.I,
+)
+_STAKES_TAKEN = re.compile(r"\b(?:tak(?:e|es|en|ing)|took|bought|buys?|acquir\w+)\s+stakes\s+(?:of|in)\b", re.I)
 _PAST_HOLDING = re.compile(
     r"\b(?:(?:after|having|since)\s+(?:buying|acquiring|taking|purchasing)|already\s+(?:owns?|owned|holds?|held|had|has))"
     r"\s+(?:an?\s+|its\s+|about\s+|some\s+)?(?:initial\s+)?\d+(?:\.\d+)?\s*(?:%|per\s*cent|percent|pct)"
