@@ -84,6 +84,9 @@ def test_tickers(ticker, code):
         ("The round was led by existing investors Quillon, Singapore’s sovereign wealth fund", "Quillon", "SG"),
         ("PEKING, March 2 - <Quillon Co> of the United States signed a venture", "Quillon", "US"),
         ("Quillon, one of the UK's biggest firms", "Quillon", None),
+        ("paid 1.5 mln dlrs for a stake in <Kelso Corp>, a\nCalifornia-based maker of chips", "Kelso Corp", "US"),
+        ("Zantor said Kelso, a Lowell, Mass., producer of pasta, would account for most", "Kelso", "US"),
+        ("Zantor said Kelso, a Lowell producer of pasta, would account for most", "Kelso", None),
     ],
 )
 def test_described_country(text, name, code):

@@ -109,3 +109,10 @@ def test_a_price_per_share_is_not_the_deals_sum():
     text = "to acquire Kelso for 40 euros ($51) per share, or 2.69 billion euros, and $3.10 per GAS stapled security"
     per = [m.text for m in find_money(text) if PER_SHARE.match(text, m.end)]
     assert per == ["40 euros", "$3.10"]
+
+
+def test_dirhams_read_the_stories_country():
+    from transforms.entities.money import find_money
+
+    assert [m.currency for m in find_money("will invest 10 billion dirhams in its plant", "MA")] == ["MAD"]
+    assert [m.currency for m in find_money("will invest 10 billion dirhams in its plant")] == ["AED"]
