@@ -106,7 +106,7 @@ def described_country(text: str, name: str) -> str | None:
         cc = _demonym(m.group("dem"))
         if cc:
             return cc
-    # "<Zoran Corp>, a California-based maker": a Reuters bracket may close the name; a place may be
+    # "<Kelso Corp>, a California-based maker": a Reuters bracket may close the name; a place may be
     # "-based" or a US wire's "City, St.,"
     for m in re.finditer(w + r">?" + _APPOSITIVE.removeprefix(r"\b") + r"(?:the\s+)?(?:[a-z-]+\s+){0,2}?(?P<dem>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
                          r"(?P<based>-based\b|,\s+[A-Z][a-z]{1,4}\.,)?", text):  # "a Lowell, Mass., producer"
