@@ -3,7 +3,8 @@
 Every labelled investment story for which the rules give a row contributes its organisation
 candidates; a candidate is right when its name matches the labelled investor (the scorer's own
 ``names_match``). A story whose label has no investor (a syndicate with no lead) is right when the
-pick is None. Grouped 5-fold top-1 (same groups as the is_investment model) against the rules'
+pick is None; one whose rules find an unled syndicate is scored by the rules alone (the
+pipeline does not ask the ranker there). Grouped 5-fold top-1 (same groups as the is_investment model) against the rules'
 investor on all investment stories; a story with no row counts as wrong for both.
 """
 
@@ -26,6 +27,7 @@ def build() -> tuple[list[dict], list[Story], list[bool], list[bool]]:
     """Labelled positives, their candidates, whether the rules' investor is right, whether a row exists."""
     from transforms.deals.extract import main_deal, rule_agent
     from transforms.deals.investor_rank import investor_candidates
+    from transforms.deals.round_lead import unled_syndicate
     from transforms.deals.story import analyse, best_candidate
     from transforms.entities.orgs import names_match
 
@@ -47,6 +49,12 @@ def build() -> tuple[list[dict], list[Story], list[bool], list[bool]]:
                 continue
             story = analyse(title, body)
             cand = best_candidate(story)
+            if rows[0].investor is None and cand.trigger.kind == "funding_round" and unled_syndicate(story, cand):
+                # the rules decide there is no investor (a syndicate with no lead): the ranker is never asked
+                stories.append(Story(lab["id"], "", [], []))
+                rule_ok.append(want is None)
+                has_row.append(False)
+                continue
             cands = investor_candidates(story, cand, rows[0].investor, rule_agent(story, cand))
             stories.append(Story(lab["id"], "", [c.features for c in cands],
                                  [bool(want) and names_match(want, c.text) for c in cands]))

@@ -109,3 +109,19 @@ def test_raiser_past_an_appositive() -> None:
     row = _row("Pellino raises $12 million for buses", text)
     assert row.deal_type == "funding_round"
     assert row.target == "Pellino"
+
+
+def test_a_round_from_a_syndicate_with_no_lead_has_no_investor() -> None:
+    text = ("Quillmark, India's biggest ride-hailing service, said on Wednesday it had raised $500 million from "
+            "investors including Harborline Capital, Tessel Ventures, Kelm Partners and Ostrava Growth.")
+    row = _row("Quillmark raises $500 million", text)
+    assert row.deal_type == "funding_round"
+    assert row.investor is None and row.investor_country is None
+    assert row.target == "Quillmark"
+
+
+def test_a_round_from_one_named_investor_keeps_it() -> None:
+    text = ("Quillmark, a Lisbon-based payments start-up, said on Tuesday it has raised $40 million from "
+            "Harborline Capital and an unnamed investor to expand across Europe.")
+    row = _row("Quillmark raises $40 million", text)
+    assert row.investor == "Harborline Capital"

@@ -19,7 +19,7 @@ from transforms.deals.investor_country_rank import investor_country_candidates, 
 from transforms.deals.investor_rank import ranked_investor
 from transforms.deals.party_names import described_party, full_form, tidy_party
 from transforms.deals.roles import deal_agent, span_types
-from transforms.deals.round_lead import is_raiser, round_lead
+from transforms.deals.round_lead import is_raiser, round_lead, unled_syndicate
 from transforms.deals.row_confidence import Features, row_confidence, row_features
 from transforms.deals.story import Candidate, Story, analyse, best_candidate, recall_candidate
 from transforms.deals.target import deal_target, not_a_party
@@ -146,8 +146,9 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True, rank_coun
     named_lead = False
     if cand.trigger.kind == "funding_round" and inv is not None and is_raiser(story, cand, inv):
         # "Tamsin has raised $25m in a round led by Corrow": the lead investor invests in the raiser
-        lead = round_lead(story, cand)
-        named_lead = lead is not None and lead.start >= cand.span.end
+        syndicate = unled_syndicate(story, cand)  # "raised $500m from A, B, C and D": no investor
+        lead = None if syndicate else round_lead(story, cand)
+        named_lead = syndicate or (lead is not None and lead.start >= cand.span.end)
         target_run, inv = inv, lead
         investor = collapse_ws(inv.text) if inv else None
         target_place_country = None
@@ -212,7 +213,7 @@ def _fields(story: Story, cand: Candidate, rank_investor: bool = True, rank_coun
         investor=investor,
         target=target,
         target_country=tgt_country,
-        investor_country=inv_country,
+        investor_country=inv_country if investor else None,  # no investor, no investor country (LABELS.md)
         amount=money.amount if money else None,
         amount_max=money.amount_max if money else None,
         amount_bound=money.bound if money else None,

@@ -59,6 +59,25 @@ def round_lead(story: Story, cand: Candidate) -> NameRun | None:
     return _headline_lead(story, cand)
 
 
+_NEXT_NAME = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:(?:prior|existing|other)\s+investors?\s+)?[A-Z]")
+
+
+def unled_syndicate(story: Story, cand: Candidate) -> bool:
+    """LABELS.md: a round "from A, B and C" that names no lead has no investor (a syndicate). True
+    when the deal sentence's "from" list starts with two names and no later sentence says who led."""
+    sp = cand.span
+    text = story.text
+    seg = text[sp.start + cand.trigger.start : sp.end]
+    if re.search(r"\b(?:led|co-led|leads?|leading|headed|anchored|spearheaded)\b", seg, re.I):
+        return False
+    m = re.search(r"\bfrom\s+(?:investors\s+)?(?:including\s+)?", seg)
+    first = _name_after(text, sp.start + cand.trigger.start + m.end(), sp.end) if m else None
+    if first is None or not _NEXT_NAME.match(text, first.end):
+        return False
+    later = story.sentences[cand.index + 1 : cand.index + 1 + LEAD_SENTENCES_AFTER]
+    return not any(_LEAD_AFTER.search(text, s.start, s.end) for s in later)
+
+
 def _headline_lead(story: Story, cand: Candidate) -> NameRun | None:
     title = story.title or ""
     m = re.search(r"\b(?:led\s+by|backed\s+by|from)\s+", title)
