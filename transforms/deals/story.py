@@ -108,12 +108,11 @@ def _trigger_strength(trigs: list[Trigger], money: tuple[Money, ...], sent: str)
     s = 0.0
     if strong:
         return _pick(strong), s + 2.0
-    nominal_only = all(_NOMINAL.match(t.text) for t in invest)
-    if invest and (money or cue_hits("commitment", sent)) and not (
-        nominal_only and build and (money or _PLANNED_BUILD.search(sent))
-    ):  # "would establish a plant ... with investment of $150m": the verb is the deal, not the noun
+    planned_build = bool(build) and bool(money or _PLANNED_BUILD.search(sent))
+    nominal_only = all(_NOMINAL.match(t.text) for t in invest)  # "a plant ... with investment of $150m": the verb
+    if invest and (money or cue_hits("commitment", sent)) and not (planned_build and nominal_only):
         return _pick(invest), s + 1.6
-    if build and (money or _PLANNED_BUILD.search(sent)):
+    if planned_build:
         return _pick(build), s + 1.3
     if invest or build:
         return _pick(invest or build), s + 0.6
